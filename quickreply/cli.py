@@ -1,0 +1,254 @@
+"""The ``quickreply`` command: search, render and check phrasebooks; no command starts the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .library import Library, load
+from .model import Problem, Severity, Stage
+from .template import MalformedTemplateError, MissingValuesError
+
+DIR_HELP = "短语目录（可重复，多个目录的书会合并）；默认依次为 QUICKREPLY_DIR、用户配置目录、内置短语"
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as a message, exit code 2."""
+
+
+def _parse_now(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--now 的时间格式不对：{value!r}（例如 2026-11-23T15:30）") from None
+
+
+def _parse_stage(value: str | None) -> Stage | None:
+    if value is None:
+        return None
+    try:
+        return Stage.parse(value)
+    except ValueError:
+        raise UsageError(
+            f"未知的阶段 {value!r}：可用 pre-sale/in-sale/after-sale 或 售前/售中/售后"
+        ) from None
+
+
+def _load(args: argparse.Namespace, now: dt.datetime | None = None) -> Library:
+    directories = [Path(d) for d in args.dir or []]
+    clock = (lambda: now) if now is not None else None
+    return load(*directories, clock=clock)
+
+
+def _warn_problems(library: Library) -> None:
+    """Other commands go on despite broken books, but say what is broken on stderr."""
+    errors = [problem for problem in library.problems if problem.severity is Severity.ERROR]
+    for problem in errors:
+        print(problem.format(), file=sys.stderr)
+    if errors:
+        print(
+            f"警告：{len(errors)} 个错误，相关短语未载入；运行 quickreply check 查看全部。", file=sys.stderr
+        )
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    stage = _parse_stage(args.stage)
+    if args.limit < 1:
+        raise UsageError("--limit 必须是正整数")
+    library = _load(args, _parse_now(args.now))
+    _warn_problems(library)
+    hits = library.search(args.query, stage=stage, limit=args.limit)
+    if args.json:
+        rows = [
+            {
+                "id": hit.phrase.id,
+                "title": hit.phrase.title,
+                "stage": hit.phrase.stage.value,
+                "book": hit.phrase.book,
+                "score": hit.score,
+                "reason": hit.reason,
+                "keys": list(hit.phrase.keys),
+                "tags": list(hit.phrase.tags),
+                "text": hit.phrase.text,
+                "title_spans": [list(s) for s in hit.title_spans],
+            }
+            for hit in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("没有找到匹配的回复。", file=sys.stderr)
+        return 0
+    width = max(len(hit.phrase.id) for hit in hits)
+    for hit in hits:
+        keys = f"  [{'/'.join(hit.phrase.keys)}]" if hit.phrase.keys else ""
+        print(f"{hit.phrase.id:<{width}}  {hit.phrase.stage.label}  {hit.phrase.title}{keys}")
+    return 0
+
+
+def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set 需要 名称=值 的形式，收到 {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    now = _parse_now(args.now)
+    values = _parse_sets(args.set or [])
+    library = _load(args, now)
+    _warn_problems(library)
+    try:
+        phrase = library.phrase(args.id)
+    except KeyError:
+        hint = library.search(args.id, limit=3)
+        close = "；相近的有：" + "、".join(hit.phrase.id for hit in hint) if hint else ""
+        print(f"找不到 id 为 {args.id!r} 的回复{close}", file=sys.stderr)
+        return 1
+    try:
+        shop = library.shop(args.shop)
+    except KeyError:
+        names = "、".join(shop.name for shop in library.shops) or "（没有 shops.toml）"
+        print(f"找不到店铺 {args.shop!r}；可用：{names}", file=sys.stderr)
+        return 1
+    try:
+        filled = library.render(phrase, shop=shop, values=values, now=now, variant=args.variant)
+    except MissingValuesError as error:
+        names = "、".join(error.names)
+        sets = " ".join(f"--set {name}=…" for name in error.names)
+        print(f"缺少取值：{names}。请用 {sets} 提供。", file=sys.stderr)
+        return 1
+    except MalformedTemplateError as error:
+        print(f"{phrase.id} 无法生成：{error}（运行 quickreply check 查看位置）", file=sys.stderr)
+        return 1
+    print(filled.text)
+    if args.copy:
+        from .clipboard import CopyMethod, copy
+
+        result = copy(filled.text)
+        if result.method is CopyMethod.SYSTEM:
+            print("已复制到剪贴板。", file=sys.stderr)
+        elif result.method is CopyMethod.TERMINAL:
+            print(
+                "系统剪贴板不可用，已通过终端（OSC 52）复制；若未生效请手动复制上面的文字。", file=sys.stderr
+            )
+        else:
+            print("剪贴板不可用，未复制：请手动复制上面的文字。", file=sys.stderr)
+            return 3
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    library = _load(args, _parse_now(args.now))
+    problems = list(library.problems)
+    today = library.clock().date()
+    for phrase in library.phrases:
+        if phrase.is_expired(today):
+            problems.append(
+                Problem(
+                    phrase.source or Path("?"),
+                    phrase.line,
+                    f"活动话术已于 {phrase.expires} 过期，搜索中不再显示",
+                    Severity.WARNING,
+                    "expired",
+                    phrase.id,
+                )
+            )
+    problems.sort(key=lambda p: (str(p.file), p.line))
+    for problem in problems:
+        print(problem.format())
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    print(
+        f"检查了 {len(library.books)} 本书、{len(library.phrases)} 条回复、{len(library.shops)} 家店铺："
+        f"{errors} 个错误，{warnings} 个警告。",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    print("界面（TUI）尚未完成；请先使用 quickreply search / render / check。", file=sys.stderr)
+    return 2
+
+
+# --- parser ---------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-d", "--dir", action="append", metavar="DIR", help=DIR_HELP)
+    common.add_argument("--now", metavar="ISO", help="假定的当前时间，例如 2026-11-23T15:30")
+
+    parser = argparse.ArgumentParser(
+        prog="quickreply",
+        parents=[common],
+        description="电商客服快捷回复：搜索、填充、复制。不带子命令时打开界面。",
+    )
+    parser.add_argument("--shop", metavar="NAME", help="使用的店铺（默认 shops.toml 第一家）")
+    parser.add_argument("--no-history", action="store_true", help="不记录、不使用使用频率")
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="搜索回复",
+        description="按关键词、拼音、首字母、快捷编码或整句搜索回复。",
+    )
+    search.add_argument("query", help="搜索词")
+    search.add_argument(
+        "--stage", metavar="S", help="只看某阶段：pre-sale/in-sale/after-sale 或 售前/售中/售后"
+    )
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="最多显示几条（默认 20）")
+    search.add_argument("--json", action="store_true", help="输出 JSON 列表")
+    search.set_defaults(handler=cmd_search)
+
+    render = commands.add_parser(
+        "render",
+        parents=[common],
+        help="生成填好的回复",
+        description="填入店铺和本次会话的取值，打印完整回复。缺少取值时不输出，并列出缺少的名称。",
+    )
+    render.add_argument("id", help="回复的 id")
+    render.add_argument("--shop", metavar="NAME", help="店铺名（默认第一家）")
+    render.add_argument("--set", action="append", metavar="NAME=VALUE", help="本次会话的取值，可重复")
+    render.add_argument("--variant", type=int, default=0, metavar="N", help="使用第 N 个说法（0 为正文）")
+    render.add_argument("--copy", action="store_true", help="同时复制到剪贴板")
+    render.set_defaults(handler=cmd_render)
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="检查短语书和 shops.toml",
+        description="检查语法、字段、重复 id 和快捷编码、占位符与过期话术。有错误时退出码为 1。",
+    )
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", cmd_tui)
+    try:
+        return handler(args)
+    except UsageError as error:
+        print(f"quickreply: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"quickreply: {error.strerror or error}：{error.filename or ''}", file=sys.stderr)
+        return 1

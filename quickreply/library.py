@@ -1,0 +1,189 @@
+"""The public face of the core: load phrasebooks, search them, render replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from .books import load_dirs
+from .locations import default_phrasebook_dirs
+from .model import Book, Phrase, Problem, Severity, Shop, Stage
+from .sanitize import clean_text
+from .search import Hit, SearchIndex
+from .template import Filled, MissingValuesError, Template, builtin_values, parse, render
+
+Clock = Callable[[], dt.datetime]
+
+
+class Library:
+    """Every loaded book, merged: phrases (book order), shops, problems and the search index."""
+
+    def __init__(
+        self,
+        directories: list[Path],
+        books: list[Book],
+        shops: list[Shop],
+        problems: list[Problem],
+        synonym_groups: list[tuple[str, ...]],
+        clock: Clock = dt.datetime.now,
+        stopwords: Sequence[str] = (),
+    ) -> None:
+        self.directories = directories
+        self.books = books
+        self.shops = shops
+        self.problems = problems
+        self.clock = clock
+        phrases: list[Phrase] = []
+        seen: dict[str, Phrase] = {}
+        for book in books:
+            for phrase in book.phrases:
+                if (first := seen.get(phrase.id)) is not None:
+                    where = f"{_name(first.source)}:{first.line}"
+                    problems.append(
+                        Problem(
+                            phrase.source or book.path,
+                            phrase.line,
+                            f"id 重复（已在 {where} 使用），此条未载入",
+                            code="duplicate-id",
+                            phrase=phrase.id,
+                        )
+                    )
+                    continue
+                seen[phrase.id] = phrase
+                phrases.append(phrase)
+        self.phrases: list[Phrase] = phrases
+        self._by_id = seen
+        self._position = {phrase.id: number for number, phrase in enumerate(phrases)}
+        self._report_shared_keys()
+        self.index = SearchIndex(phrases, synonym_groups, stopwords)
+        self._templates: dict[str, Template] = {}
+
+    def _report_shared_keys(self) -> None:
+        owners: dict[str, Phrase] = {}
+        for phrase in self.phrases:
+            for key in phrase.keys:
+                if (first := owners.setdefault(key, phrase)) is not phrase:
+                    self.problems.append(
+                        Problem(
+                            phrase.source or Path("?"),
+                            phrase.line,
+                            f"快捷编码 {key!r} 已被 {first.id} 使用",
+                            code="duplicate-key",
+                            phrase=phrase.id,
+                        )
+                    )
+
+    # --- lookup ----------------------------------------------------------------------------------
+
+    def phrase(self, phrase_id: str) -> Phrase:
+        """The phrase with that id; KeyError if none."""
+        return self._by_id[phrase_id]
+
+    def shop(self, name: str | None = None) -> Shop | None:
+        """The named shop, or the default (first) one; None if there are no shops.
+        KeyError if a name is given that no shop has."""
+        if name is None:
+            return self.shops[0] if self.shops else None
+        for shop in self.shops:
+            if shop.name == name:
+                return shop
+        raise KeyError(name)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity is Severity.ERROR]
+
+    # --- search ----------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        stage: Stage | str | None = None,
+        limit: int = 20,
+        include_expired: bool = False,
+        usage: Mapping[str, float] | None = None,
+    ) -> list[Hit]:
+        """Best matches first. ``usage`` maps phrase ids to a 0..1 popularity that lifts a
+        reply above equally good matches (and orders the empty query)."""
+        wanted = Stage.parse(stage) if isinstance(stage, str) else stage
+        today = self.clock().date()
+        allowed = [
+            (wanted is None or phrase.stage is wanted) and (include_expired or not phrase.is_expired(today))
+            for phrase in self.phrases
+        ]
+        bonus = {
+            self._position[pid]: 5.0 * min(1.0, max(0.0, value))
+            for pid, value in (usage or {}).items()
+            if pid in self._position
+        }
+        return self.index.search(query, allowed=allowed, limit=limit, bonus=bonus)
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def template(self, phrase: Phrase, variant: int = 0) -> Template:
+        text = phrase.wordings[variant % len(phrase.wordings)]
+        key = f"{phrase.id}\x00{variant}"
+        if (parsed := self._templates.get(key)) is None:
+            parsed = self._templates[key] = parse(text)
+        return parsed
+
+    def values(
+        self, shop: Shop | None, chat: Mapping[str, str] | None = None, now: dt.datetime | None = None
+    ) -> list[tuple[str, Mapping[str, str]]]:
+        """The value sources in order of precedence: per-chat, shop, built-in."""
+        chat = {name: clean_text(value).text for name, value in (chat or {}).items()}
+        shop_values = shop.values if shop else {}
+        cutoff = chat.get("cutoff") or shop_values.get("cutoff")
+        return [
+            ("chat", chat),
+            ("shop", shop_values),
+            ("builtin", builtin_values(now or self.clock(), cutoff)),
+        ]
+
+    def render(
+        self,
+        phrase: Phrase | str,
+        *,
+        shop: Shop | str | None = None,
+        values: Mapping[str, str] | None = None,
+        now: dt.datetime | None = None,
+        variant: int = 0,
+    ) -> Filled:
+        """Fill a phrase's placeholders. Raises MissingValuesError naming every missing value,
+        or MalformedTemplateError; never returns a reply with a raw placeholder in it."""
+        if isinstance(phrase, str):
+            phrase = self.phrase(phrase)
+        if not isinstance(shop, Shop):
+            shop = self.shop(shop)
+        return render(self.template(phrase, variant), self.values(shop, values, now))
+
+    def missing(
+        self, phrase: Phrase, *, shop: Shop | None, values: Mapping[str, str] | None = None, variant: int = 0
+    ) -> tuple[str, ...]:
+        """The names a render would still need (empty when it can be copied now)."""
+        try:
+            self.render(phrase, shop=shop, values=values, variant=variant)
+        except MissingValuesError as error:
+            return error.names
+        return ()
+
+
+def _name(path: Path | None) -> str:
+    return path.name if path else "?"
+
+
+def load(*directories: str | Path, clock: Clock | None = None) -> Library:
+    """Load phrasebook directories (none given: the default resolution, see locations.py)."""
+    paths = [Path(d).expanduser() for d in directories] or default_phrasebook_dirs()
+    result = load_dirs(paths)
+    return Library(
+        paths,
+        result.books,
+        result.shops,
+        result.problems,
+        result.synonym_groups,
+        clock or dt.datetime.now,
+        result.stopwords,
+    )

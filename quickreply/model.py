@@ -1,0 +1,122 @@
+"""The data quickreply works on: stages, phrases, books, shops and findings.
+
+Small frozen dataclasses with no behaviour beyond naming; loading lives in books.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Stage(StrEnum):
+    """Where in the sale a reply is used."""
+
+    PRE_SALE = "pre-sale"
+    IN_SALE = "in-sale"
+    AFTER_SALE = "after-sale"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name agents use (售前/售中/售后)."""
+        return STAGE_LABELS[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Stage:
+        """Accept the English value or its Chinese label; raise ValueError otherwise."""
+        text = value.strip().lower()
+        for stage in cls:
+            if text in (stage.value, stage.label):
+                return stage
+        raise ValueError(value)
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.PRE_SALE: "售前",
+    Stage.IN_SALE: "售中",
+    Stage.AFTER_SALE: "售后",
+}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding of loading or checking, pointing at a place in a file."""
+
+    file: Path
+    line: int
+    message: str
+    severity: Severity = Severity.ERROR
+    code: str = "invalid"
+    """A short machine-readable kind, e.g. ``toml-syntax`` or ``duplicate-id``."""
+    phrase: str | None = None
+    """The id of the phrase concerned, when there is one."""
+    column: int | None = None
+
+    def format(self) -> str:
+        """``file:line: [code] phrase: 错误：message`` — one line, as `check` prints it."""
+        where = f"{self.file}:{self.line}"
+        if self.column is not None:
+            where += f":{self.column}"
+        subject = f" {self.phrase}:" if self.phrase else ""
+        return f"{where}: [{self.code}]{subject} {self.severity.label}：{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One canned reply."""
+
+    id: str
+    title: str
+    text: str
+    stage: Stage
+    book: str
+    """The display name of the book it came from."""
+    keys: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    expires: dt.date | None = None
+    source: Path | None = None
+    line: int = 0
+    """Line of its ``[[phrase]]`` header in ``source``."""
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """The main text followed by its variants."""
+        return (self.text, *self.variants)
+
+    def is_expired(self, today: dt.date) -> bool:
+        return self.expires is not None and today > self.expires
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    name: str
+    stage: Stage
+    path: Path
+    description: str = ""
+    phrases: tuple[Phrase, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    """A shop's placeholder values; ``shop_name`` is always among them."""
+
+    name: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cutoff(self) -> str | None:
+        return self.values.get("cutoff")
