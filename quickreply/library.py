@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class Library:
         self._report_shared_keys()
         self.index = SearchIndex(phrases, synonym_groups, stopwords)
         self._templates: dict[str, Template] = {}
+        self._masks: dict[tuple[Stage | None, dt.date | None], list[bool]] = {}
 
     def _report_shared_keys(self) -> None:
         owners: dict[str, Phrase] = {}
@@ -108,17 +110,25 @@ class Library:
         """Best matches first. ``usage`` maps phrase ids to a 0..1 popularity that lifts a
         reply above equally good matches (and orders the empty query)."""
         wanted = Stage.parse(stage) if isinstance(stage, str) else stage
-        today = self.clock().date()
-        allowed = [
-            (wanted is None or phrase.stage is wanted) and (include_expired or not phrase.is_expired(today))
-            for phrase in self.phrases
-        ]
+        allowed = self._allowed(wanted, None if include_expired else self.clock().date())
         bonus = {
             self._position[pid]: 5.0 * min(1.0, max(0.0, value))
             for pid, value in (usage or {}).items()
             if pid in self._position
         }
         return self.index.search(query, allowed=allowed, limit=limit, bonus=bonus)
+
+    def _allowed(self, stage: Stage | None, today: dt.date | None) -> list[bool]:
+        """Which phrases a search may return; cached, as it changes only with the day."""
+        key = (stage, today)
+        if (mask := self._masks.get(key)) is None:
+            if len(self._masks) > 16:
+                self._masks.clear()
+            mask = self._masks[key] = [
+                (stage is None or phrase.stage is stage) and (today is None or not phrase.is_expired(today))
+                for phrase in self.phrases
+            ]
+        return mask
 
     # --- rendering -------------------------------------------------------------------------------
 
@@ -178,7 +188,7 @@ def load(*directories: str | Path, clock: Clock | None = None) -> Library:
     """Load phrasebook directories (none given: the default resolution, see locations.py)."""
     paths = [Path(d).expanduser() for d in directories] or default_phrasebook_dirs()
     result = load_dirs(paths)
-    return Library(
+    library = Library(
         paths,
         result.books,
         result.shops,
@@ -187,3 +197,7 @@ def load(*directories: str | Path, clock: Clock | None = None) -> Library:
         clock or dt.datetime.now,
         result.stopwords,
     )
+    # The index is hundreds of thousands of long-lived objects; without this, every full
+    # garbage collection walks all of them and a keystroke now and then takes 150 ms.
+    gc.freeze()
+    return library

@@ -1,7 +1,8 @@
 """Where quickreply finds phrasebooks and keeps its own data. Paths in one place.
 
 ``QUICKREPLY_DIR`` (os.pathsep-separated) names phrasebook directories;
-``QUICKREPLY_CONFIG_DIR`` and ``QUICKREPLY_DATA_DIR`` override the per-user directories so
+``QUICKREPLY_CONFIG_DIR``, ``QUICKREPLY_DATA_DIR`` and ``QUICKREPLY_CACHE_DIR`` override the
+per-user directories so
 tests and portable setups never touch the real home.
 """
 
@@ -27,6 +28,15 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    """Caches that can be thrown away at any time (e.g. the pinyin table)."""
+    if override := os.environ.get("QUICKREPLY_CACHE_DIR"):
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def bundled_phrasebooks() -> Path:

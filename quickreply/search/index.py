@@ -21,8 +21,11 @@ import math
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from rapidfuzz import fuzz, process
 
 from ..model import Phrase
 from .fold import Folder, compact, is_han
@@ -41,6 +44,11 @@ TEXT = 500.0
 MESSAGE = 100.0  # .. +400 by coverage
 FUZZY = 0.0  # .. +100 by similarity
 _MESSAGE_TERMS_MAX = 48
+MATCHES_PER_TIER = 2000
+"""A query so short that one tier matches more phrases than this ranks the first ones found
+(in book order); one more keystroke narrows it. Bounds the work of the first keystrokes."""
+_POSTING_CACHE_SIZE = 20_000
+_FUZZY_POOL_PER_PIECE = 400
 _FEW = 5  # fuzzy matching only steps in when the exact tiers found fewer good matches
 
 
@@ -59,59 +67,54 @@ class Hit:
     text_spans: tuple[Span, ...] = ()
 
 
-@dataclass(slots=True)
-class _Candidate:
-    score: float = -1.0
-    reason: str = ""
-    title_spans: list[Span] = field(default_factory=list)
-    text_spans: list[Span] = field(default_factory=list)
-
-    def offer(self, score: float, reason: str) -> None:
-        if score > self.score:
-            self.score, self.reason = score, reason
-
-
-_Collect = Callable[[int], _Candidate]
-"""Returns the candidate record of a phrase index, creating it on first use."""
-
-
 class _Joined:
-    """Strings of every phrase joined by SEPARATOR, and where each one starts."""
+    """Strings of every phrase joined into one, each preceded by SEPARATOR, so that one C-level
+    scan searches them all and ``SEPARATOR + needle`` finds the ones that start with it."""
 
     def __init__(self, parts: Sequence[str]) -> None:
-        self.text = SEPARATOR.join(parts)
+        self.text = SEPARATOR + SEPARATOR.join(parts)
         self.starts = array("l")
-        offset = 0
+        offset = 1
         for part in parts:
             self.starts.append(offset)
             offset += len(part) + 1
 
-    def owner(self, offset: int) -> tuple[int, int]:
+    def _owner(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self.starts, offset) - 1
         return index, offset - self.starts[index]
 
     def _next_start(self, index: int) -> int:
         return self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
 
-    def find_each(self, needle: str) -> Iterator[tuple[int, int, int]]:
-        """(phrase index, local start, local end) of the first occurrence in each phrase."""
-        position = self.text.find(needle)
+    def find_each(
+        self, needle: str, *, at_start: bool = False, accept: bytearray | None = None
+    ) -> Iterator[tuple[int, int, int]]:
+        """(phrase index, local start, local end) of the first occurrence in each phrase;
+        ``at_start``: only where a phrase's string starts with it; ``accept``: only where
+        ``accept[offset]`` is set (e.g. at a syllable boundary)."""
+        text, skip = (self.text, 0) if not at_start else (self.text, 1)
+        target = SEPARATOR + needle if at_start else needle
+        position = text.find(target)
         while position != -1:
-            index, local = self.owner(position)
+            start = position + skip
+            if accept is not None and not accept[start]:
+                position = text.find(target, position + 1)
+                continue
+            index, local = self._owner(start)
             yield index, local, local + len(needle)
-            position = self.text.find(needle, self._next_start(index))
+            position = text.find(target, self._next_start(index))
 
     def search_each(
         self, pattern: re.Pattern[str], accept: bytearray | None = None
     ) -> Iterator[tuple[int, int, int]]:
-        """Like find_each for a regex; with ``accept``, only matches starting where it is 1."""
+        """Like find_each for a regex."""
         match = pattern.search(self.text)
         while match is not None:
             start = match.start()
             if accept is not None and not accept[start]:
                 match = pattern.search(self.text, start + 1)
                 continue
-            index, local = self.owner(start)
+            index, local = self._owner(start)
             yield index, local, local + match.end() - start
             match = pattern.search(self.text, self._next_start(index))
 
@@ -134,7 +137,7 @@ class SearchIndex:
         self._title_offsets: list[list[int]] = []  # compact title index -> original index
         self._title_lengths: list[int] = []
         self._pinyin_to_subject: list[array[int]] = []
-        pinyin_boundaries = bytearray()
+        pinyin_boundaries = bytearray(1)  # the leading SEPARATOR
         texts: list[str] = []
         self._keys: dict[str, list[int]] = {}
         for number, phrase in enumerate(self.phrases):
@@ -163,6 +166,9 @@ class SearchIndex:
         self._texts = _Joined(texts)
         self._text_lengths = [len(phrase.text) for phrase in self.phrases]
         self._sorted_keys = sorted(self._keys)
+        self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int]] | int] = {}
+        # A term found in more than one phrase in twenty says little in a message.
+        self._common = max(30, len(self.phrases) // 20)
         self.synonym_groups = [tuple(fold(word) for word in group) for group in synonym_groups]
         self._synonym_words = sorted(
             ((word, group) for group in self.synonym_groups for word in group),
@@ -190,124 +196,154 @@ class SearchIndex:
             order = [i for i in range(len(self.phrases)) if allowed is None or allowed[i]]
             order.sort(key=lambda i: -bonus.get(i, 0.0))
             return [Hit(self.phrases[i], 0.0, "all") for i in order[:limit]]
-        found: dict[int, _Candidate] = {}
-
-        def candidate(index: int) -> _Candidate:
-            if (entry := found.get(index)) is None:
-                entry = found[index] = _Candidate()
-            return entry
-
-        self._match_keys(text, candidate)
-        self._match_subject(text, candidate)
-        self._match_pinyin(text, candidate)
+        scores = _Scores()
+        self._match_keys(text, scores)
+        self._match_subject(text, scores)
+        self._match_pinyin(text, scores)
         if len(text) >= 2:
-            self._match_text(text, candidate)
+            self._match_text(text, scores)
+        # A buyer's message pasted whole matches no title as it stands: score its pieces.
         hanzi = sum(1 for char in text if is_han(char))
-        if hanzi >= 4 or (hanzi >= 2 and self._count(found, allowed) < limit):
-            self._match_message(folded, candidate)
-        if self._count(found, allowed, at_least=TEXT) < min(limit, _FEW):
-            self._match_fuzzy(text, candidate, limit)
+        if hanzi >= 2 and scores.count(allowed, at_least=TEXT) < limit:
+            self._match_message(folded, scores)
+        if not scores.message_phrases and scores.count(allowed, at_least=TEXT) < min(limit, _FEW):
+            self._match_fuzzy(text, scores, limit)
         ranked = heapq.nlargest(
             limit,
             (
-                (entry.score + bonus.get(index, 0.0), -index)
-                for index, entry in found.items()
+                (score + bonus.get(index, 0.0), -index)
+                for index, score in scores.best.items()
                 if allowed is None or allowed[index]
             ),
         )
-        hits = []
-        for score, negative_index in ranked:
-            entry = found[-negative_index]
-            hits.append(
-                Hit(
-                    self.phrases[-negative_index],
-                    round(score, 3),
-                    entry.reason,
-                    _merge(entry.title_spans),
-                    _merge(entry.text_spans),
-                )
+        chosen = [-negative for _, negative in ranked]
+        title_spans, text_spans = self._spans(scores, set(chosen))
+        return [
+            Hit(
+                self.phrases[index],
+                round(score, 3),
+                scores.reason[index],
+                _merge(title_spans.get(index, [])),
+                _merge(text_spans.get(index, [])),
             )
-        return hits
+            for (score, _), index in zip(ranked, chosen, strict=True)
+        ]
 
-    @staticmethod
-    def _count(
-        found: Mapping[int, _Candidate], allowed: Sequence[bool] | None, at_least: float = -1.0
-    ) -> int:
-        return sum(
-            1
-            for index, entry in found.items()
-            if entry.score >= at_least and (allowed is None or allowed[index])
-        )
+    def _spans(
+        self, scores: _Scores, chosen: set[int]
+    ) -> tuple[dict[int, list[Span]], dict[int, list[Span]]]:
+        """Highlight spans, worked out only for the phrases that are shown."""
+        titles: dict[int, list[Span]] = {}
+        texts: dict[int, list[Span]] = {}
+        for index, start, end in scores.subject:
+            if index in chosen and (span := self._title_span(index, start, end)) is not None:
+                titles.setdefault(index, []).append(span)
+        for index, start, end in scores.text:
+            if index in chosen and end <= self._text_lengths[index]:
+                texts.setdefault(index, []).append((start, end))
+        for index in chosen & scores.message_phrases:
+            subject = self._subject_list[index]
+            for word in scores.message_words:
+                if (start := subject.find(word)) != -1 and (
+                    span := self._title_span(index, start, start + len(word))
+                ):
+                    titles.setdefault(index, []).append(span)
+        return titles, texts
 
     def _title_span(self, index: int, start: int, end: int) -> Span | None:
         """Convert a span of the compact subject into one of the original title."""
-        if start >= self._title_lengths[index]:
+        length = self._title_lengths[index]
+        if start >= length:
             return None
         offsets = self._title_offsets[index]
-        end = min(end, self._title_lengths[index])
-        return offsets[start], offsets[end - 1] + 1
+        return offsets[start], offsets[min(end, length) - 1] + 1
 
-    def _coverage(self, index: int, length: int) -> float:
-        return min(1.0, length / max(1, self._title_lengths[index]))
-
-    def _record(
-        self,
-        entry: _Candidate,
-        index: int,
-        start: int,
-        end: int,
-        base: float,
-        reason: str,
-        tag_base: float | None = None,
+    def _score_subject(
+        self, scores: _Scores, matches: Iterable[tuple[int, int, int]], base: float, reason: str, tag: float
     ) -> None:
-        """A match of subject characters [start, end): title tier or, past the title, tags."""
-        span = self._title_span(index, start, end)
-        if span is None:
-            entry.offer(tag_base if tag_base is not None else TAG, "tag")
-            return
-        entry.title_spans.append(span)
-        score = base + 100 * self._coverage(index, end - start) + (20 if start == 0 else 0)
-        entry.offer(score, reason)
+        """Matches in the compact subject: the title scores by coverage and position; past
+        the title (in tags) a fixed, lower score."""
+        lengths = self._title_lengths
+        record = scores.subject.append
+        offer = scores.offer
+        for index, start, end in islice(matches, MATCHES_PER_TIER):
+            record((index, start, end))
+            length = lengths[index]
+            if start >= length:
+                offer(index, tag, "tag")
+            else:
+                coverage = min(1.0, (end - start) / length)
+                offer(index, base + 100 * coverage + (20 if start == 0 else 0), reason)
 
-    def _match_keys(self, text: str, candidate: _Collect) -> None:
+    def _match_keys(self, text: str, scores: _Scores) -> None:
         for index in self._keys.get(text, ()):
-            candidate(index).offer(SHORTCUT_EXACT, "shortcut")
+            scores.offer(index, SHORTCUT_EXACT, "shortcut")
         position = bisect_right(self._sorted_keys, text)
         while position < len(self._sorted_keys) and self._sorted_keys[position].startswith(text):
             key = self._sorted_keys[position]
             for index in self._keys[key]:
-                candidate(index).offer(SHORTCUT_PREFIX + 50 * len(text) / len(key), "shortcut")
+                scores.offer(index, SHORTCUT_PREFIX + 50 * len(text) / len(key), "shortcut")
             position += 1
 
-    def _match_subject(self, text: str, candidate: _Collect) -> None:
-        for index, start, end in self._subjects.find_each(text):
-            self._record(candidate(index), index, start, end, TITLE, "title")
+    def _match_subject(self, text: str, scores: _Scores) -> None:
+        # One character: titles that start with it, not every title holding it.
+        matches = self._subjects.find_each(text, at_start=len(text) == 1)
+        self._score_subject(scores, matches, TITLE, "title", TAG)
 
-    def _match_pinyin(self, text: str, candidate: _Collect) -> None:
+    def _match_pinyin(self, text: str, scores: _Scores) -> None:
         has_latin = any("a" <= char <= "z" for char in text)
         hanzi = sum(1 for char in text if is_han(char))
         if not has_latin and hanzi < 2:
             return  # one character's homophones are noise; plain digits are not pinyin
-        single = len(text) == 1
-        full = _pinyin_pattern(text, initials_only=False, anchored=single)
-        for index, start, end in self._pinyin.search_each(full, self._pinyin_boundaries):
-            owner = self._pinyin_to_subject[index]
-            self._record(
-                candidate(index), index, owner[start], owner[end - 1] + 1, PINYIN, "pinyin", TAG - 10
+        owners = self._pinyin_to_subject
+
+        def in_subject(matches: Iterable[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
+            for index, start, end in matches:
+                owner = owners[index]
+                yield index, owner[start], owner[end - 1] + 1
+
+        if hanzi:
+            spelled = self._pinyin.search_each(
+                _pinyin_pattern(text, initials_only=False), self._pinyin_boundaries
             )
-        if has_latin:
-            short = _pinyin_pattern(text, initials_only=True, anchored=single)
-            for index, start, end in self._initials.search_each(short):
-                self._record(candidate(index), index, start, end, INITIALS, "initials", TAG - 20)
+        else:
+            spelled = self._pinyin.find_each(text, at_start=len(text) == 1, accept=self._pinyin_boundaries)
+        self._score_subject(scores, in_subject(spelled), PINYIN, "pinyin", TAG - 10)
+        if not has_latin:
+            return
+        if hanzi:
+            short = self._initials.search_each(_pinyin_pattern(text, initials_only=True))
+        else:
+            short = self._initials.find_each(text, at_start=len(text) == 1)
+        self._score_subject(scores, short, INITIALS, "initials", TAG - 20)
 
-    def _match_text(self, text: str, candidate: _Collect) -> None:
-        for index, start, end in self._texts.find_each(text):
-            entry = candidate(index)
-            if end <= self._text_lengths[index]:
-                entry.text_spans.append((start, end))
-            entry.offer(TEXT + min(50.0, 10.0 * len(text)), "text")
+    def _match_text(self, text: str, scores: _Scores) -> None:
+        score = TEXT + min(50.0, 10.0 * len(text))
+        record = scores.text.append
+        offer = scores.offer
+        for match in islice(self._texts.find_each(text), MATCHES_PER_TIER):
+            record(match)
+            offer(match[0], score, "text")
 
-    def _match_message(self, folded: str, candidate: _Collect) -> None:
+    def _postings(self, word: str) -> tuple[frozenset[int], frozenset[int]] | int:
+        """Phrases whose subject / text hold ``word``, or, for a word in more phrases than
+        ``_common`` (it says little and costs much), just how often it occurs.
+        Cached, since a typed message adds one new character pair per keystroke."""
+        if (cached := self._posting_cache.get(word)) is None:
+            if len(self._posting_cache) > _POSTING_CACHE_SIZE:
+                self._posting_cache.clear()
+            occurrences = self._texts.text.count(word) + self._subjects.text.count(word)
+            if occurrences > 2 * self._common:
+                cached = occurrences
+            else:
+                cached = (
+                    frozenset(index for index, _, _ in self._subjects.find_each(word)),
+                    frozenset(index for index, _, _ in self._texts.find_each(word)),
+                )
+            self._posting_cache[word] = cached
+        return cached
+
+    def _match_message(self, folded: str, scores: _Scores) -> None:
         """Score a long query by the share of its terms each phrase contains."""
         terms: list[tuple[str, ...]] = []
         seen: set[str] = set()
@@ -337,34 +373,36 @@ class SearchIndex:
         factors = [1.5 if len(term) > 1 else 1.0 for term in terms]
         factors += [0.5] * len(singles[:_MESSAGE_TERMS_MAX])
         terms += singles[:_MESSAGE_TERMS_MAX]
-        if not terms:
-            return
         total = len(self.phrases) + 1
         weights: dict[int, float] = {}
-        spans: dict[int, list[Span]] = {}
         possible = 0.0
         for alternatives, factor in zip(terms, factors, strict=True):
             in_subject: set[int] = set()
             in_text: set[int] = set()
+            documents = 0
             for word in alternatives:
-                for index, start, end in self._subjects.find_each(word):
-                    in_subject.add(index)
-                    if (span := self._title_span(index, start, end)) is not None:
-                        spans.setdefault(index, []).append(span)
-                in_text.update(index for index, _, _ in self._texts.find_each(word))
-            documents = len(in_subject | in_text)
+                posting = self._postings(word)
+                if isinstance(posting, int):
+                    documents += posting
+                else:
+                    in_subject |= posting[0]
+                    in_text |= posting[1]
+            anywhere = in_subject | in_text
+            documents += len(anywhere)
             idf = factor * math.log(total / (documents + 0.5))
             if idf <= 0:
                 continue
             possible += 2 * idf
-            for index in in_subject | in_text:
+            if documents > self._common:
+                continue
+            scores.message_words.update(alternatives)
+            for index in anywhere:
                 weights[index] = weights.get(index, 0.0) + idf * (2 if index in in_subject else 1)
         if possible <= 0:
             return
         for index, weight in weights.items():
-            entry = candidate(index)
-            entry.offer(MESSAGE + 400 * weight / possible, "message")
-            entry.title_spans += spans.get(index, [])
+            scores.offer(index, MESSAGE + 400 * weight / possible, "message")
+        scores.message_phrases.update(weights)
 
     def _concepts_in(self, folded: str) -> list[tuple[str, ...]]:
         """Synonym groups the text mentions, longest words first: 多少钱 is a price, so its
@@ -382,18 +420,56 @@ class SearchIndex:
                 start = folded.find(word, end)
         return groups
 
-    def _match_fuzzy(self, text: str, candidate: _Collect, limit: int) -> None:
-        from rapidfuzz import fuzz, process
-
+    def _match_fuzzy(self, text: str, scores: _Scores, limit: int) -> None:
+        """Typos: rapidfuzz over the phrases sharing a piece (three letters of pinyin, two
+        characters) with the query, not over every phrase, which costs ~40 ms at 100k."""
         latin = all(char.isascii() for char in text)
-        if len(text) < (4 if latin else 3):
+        if not 3 <= len(text) <= 20 or (latin and len(text) < 4):
             return  # a typo in two letters or characters leaves too little to go on
-        choices = self._pinyin_list if latin else self._subject_list
+        joined, choices, size = (
+            (self._pinyin, self._pinyin_list, 3) if latin else (self._subjects, self._subject_list, 2)
+        )
+        pool: set[int] = set()
+        for start in range(len(text) - size + 1):
+            gram = text[start : start + size]
+            pool.update(index for index, _, _ in islice(joined.find_each(gram), _FUZZY_POOL_PER_PIECE))
+        candidates = sorted(pool)
         cutoff = 75 if latin else 65
-        for _choice, similarity, index in process.extract(
-            text, choices, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=limit * 2
+        for _choice, similarity, position in process.extract(
+            text,
+            [choices[index] for index in candidates],
+            scorer=fuzz.partial_ratio,
+            score_cutoff=cutoff,
+            limit=limit * 2,
         ):
-            candidate(index).offer(FUZZY + similarity, "fuzzy")
+            scores.offer(candidates[position], FUZZY + similarity, "fuzzy")
+
+
+class _Scores:
+    """One query's scratch pad: the best score and reason per phrase, and raw matches kept
+    so that highlights are worked out only for the phrases finally shown."""
+
+    __slots__ = ("best", "message_phrases", "message_words", "reason", "subject", "text")
+
+    def __init__(self) -> None:
+        self.best: dict[int, float] = {}
+        self.reason: dict[int, str] = {}
+        self.subject: list[tuple[int, int, int]] = []
+        self.text: list[tuple[int, int, int]] = []
+        self.message_words: set[str] = set()
+        self.message_phrases: set[int] = set()
+
+    def offer(self, index: int, score: float, reason: str) -> None:
+        if score > self.best.get(index, -1.0):
+            self.best[index] = score
+            self.reason[index] = reason
+
+    def count(self, allowed: Sequence[bool] | None, at_least: float = -1.0) -> int:
+        return sum(
+            1
+            for index, score in self.best.items()
+            if score >= at_least and (allowed is None or allowed[index])
+        )
 
 
 def _spell(subject: str) -> tuple[str, list[int], array[int]]:
@@ -413,13 +489,13 @@ def _spell(subject: str) -> tuple[str, list[int], array[int]]:
     return "".join(parts), starts, owner
 
 
-_PATTERNS: dict[tuple[str, bool, bool], re.Pattern[str]] = {}
+_PATTERNS: dict[tuple[str, bool], re.Pattern[str]] = {}
 
 
-def _pinyin_pattern(text: str, *, initials_only: bool, anchored: bool) -> re.Pattern[str]:
+def _pinyin_pattern(text: str, *, initials_only: bool) -> re.Pattern[str]:
     """A regex for ``text`` against spelled pinyin: Chinese characters become any of their
     readings (or initials), everything else stands for itself."""
-    key = (text, initials_only, anchored)
+    key = (text, initials_only)
     if (pattern := _PATTERNS.get(key)) is None:
         pieces = []
         for char in text:
@@ -430,8 +506,7 @@ def _pinyin_pattern(text: str, *, initials_only: bool, anchored: bool) -> re.Pat
                 pieces.append("(?:" + "|".join(map(re.escape, options)) + ")")
             else:
                 pieces.append(re.escape(char))
-        prefix = "(?:^|(?<=\x00))" if anchored else ""
-        pattern = re.compile(prefix + "".join(pieces))
+        pattern = re.compile("".join(pieces))
         if len(_PATTERNS) > 4096:
             _PATTERNS.clear()
         _PATTERNS[key] = pattern
