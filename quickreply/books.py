@@ -264,6 +264,7 @@ class _BookReader:
             expires=expires,
             source=self.path,
             line=line,
+            field_lines=tuple((key, self.lines.key(index, key)) for key in table if key in _PHRASE_FIELDS),
         )
 
     def _check_placeholders(self, index: int, key: str, text: str, phrase_id: str) -> None:

@@ -15,6 +15,9 @@ from .search import Hit, SearchIndex
 from .template import Filled, MissingValuesError, Template, builtin_values, parse, render
 
 Clock = Callable[[], dt.datetime]
+USAGE_WEIGHT = 10.0
+"""At most this many points for a reply used often and lately: enough to reorder matches of
+about the same quality (the same tier, similar coverage), never to jump a tier."""
 
 
 class Library:
@@ -44,7 +47,7 @@ class Library:
                     problems.append(
                         Problem(
                             phrase.source or book.path,
-                            phrase.line,
+                            phrase.line_of("id"),
                             f"id 重复（已在 {where} 使用），此条未载入",
                             code="duplicate-id",
                             phrase=phrase.id,
@@ -69,7 +72,7 @@ class Library:
                     self.problems.append(
                         Problem(
                             phrase.source or Path("?"),
-                            phrase.line,
+                            phrase.line_of("keys"),
                             f"快捷编码 {key!r} 已被 {first.id} 使用",
                             code="duplicate-key",
                             phrase=phrase.id,
@@ -112,7 +115,7 @@ class Library:
         wanted = Stage.parse(stage) if isinstance(stage, str) else stage
         allowed = self._allowed(wanted, None if include_expired else self.clock().date())
         bonus = {
-            self._position[pid]: 5.0 * min(1.0, max(0.0, value))
+            self._position[pid]: USAGE_WEIGHT * min(1.0, max(0.0, value))
             for pid, value in (usage or {}).items()
             if pid in self._position
         }

@@ -91,6 +91,11 @@ class Phrase:
     source: Path | None = None
     line: int = 0
     """Line of its ``[[phrase]]`` header in ``source``."""
+    field_lines: tuple[tuple[str, int], ...] = ()
+    """Where each field was written, for messages that point at it."""
+
+    def line_of(self, field_name: str) -> int:
+        return dict(self.field_lines).get(field_name, self.line)
 
     @property
     def wordings(self) -> tuple[str, ...]:

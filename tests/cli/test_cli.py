@@ -1,0 +1,194 @@
+"""The `quickreply` command, run the way a user's scripts run it: as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quickreply.locations import bundled_phrasebooks
+
+BOOK = """
+[book]
+name = "测试"
+stage = "in-sale"
+
+[[phrase]]
+id = "ship"
+title = "发货时间"
+text = "亲，{shop_name}每天{cutoff}前付款当天发，您的订单{ship_day}发出。"
+keys = ["fh"]
+
+[[phrase]]
+id = "tracking"
+title = "物流单号"
+text = "亲，您的单号是{tracking_no}，快递是{courier|中通}。"
+"""
+SHOPS = '[[shop]]\nshop_name = "甲店"\ncutoff = "16:00"\n\n[[shop]]\nshop_name = "乙店"\ncutoff = "12:00"\n'
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quickreply", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QUICKREPLY_NO_OSC52": "1", **(env or {})},
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def books(write_book) -> Path:
+    write_book("shops.toml", SHOPS)
+    return write_book("a.toml", BOOK).parent
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["search"], ["render"], ["check"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "-d" in result.stdout
+
+
+def test_search_json_contract(books: Path) -> None:
+    result = run("search", "fh", "-d", str(books), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["id"] == "ship"
+    assert {"id", "title", "stage", "book", "score"} <= set(rows[0])
+    assert (rows[0]["stage"], rows[0]["book"]) == ("in-sale", "测试")
+
+
+def test_search_stage_and_limit(books: Path) -> None:
+    result = run("search", "", "-d", str(books), "--json", "--limit", "1")
+    assert len(json.loads(result.stdout)) == 1
+    assert json.loads(run("search", "fh", "-d", str(books), "--json", "--stage", "售后").stdout) == []
+    bad = run("search", "fh", "-d", str(books), "--stage", "later")
+    assert bad.returncode == 2 and "阶段" in bad.stderr
+    assert_no_traceback(bad)
+
+
+def test_search_plain_output_on_bundled_books() -> None:
+    result = run("search", "发票", "-d", str(bundled_phrasebooks()))
+    assert result.returncode == 0
+    assert "invoice-yes" in result.stdout
+
+
+def test_render_fills_shop_and_clock(books: Path) -> None:
+    before = run("render", "ship", "-d", str(books), "--now", "2026-11-23T15:30")
+    assert before.returncode == 0, before.stderr
+    assert before.stdout == "亲，甲店每天16:00前付款当天发，您的订单今天发出。\n"
+    after = run("render", "ship", "-d", str(books), "--now", "2026-11-23T15:30", "--shop", "乙店")
+    assert "乙店每天12:00前付款当天发，您的订单明天发出" in after.stdout
+
+
+def test_render_refuses_missing_values_and_prints_nothing(books: Path) -> None:
+    result = run("render", "tracking", "-d", str(books))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "tracking_no" in result.stderr and "courier" not in result.stderr
+    filled = run("render", "tracking", "-d", str(books), "--set", "tracking_no=YT123")
+    assert filled.stdout.strip() == "亲，您的单号是YT123，快递是中通。"
+
+
+def test_render_bad_input_is_explained(books: Path) -> None:
+    for args, words in [
+        (["render", "nope", "-d", str(books)], "找不到"),
+        (["render", "ship", "-d", str(books), "--shop", "丙店"], "店铺"),
+        (["render", "ship", "-d", str(books), "--now", "tomorrow"], "--now"),
+        (["render", "ship", "-d", str(books), "--set", "novalue"], "--set"),
+    ]:
+        result = run(*args)
+        assert result.returncode != 0
+        assert words in result.stderr
+        assert_no_traceback(result)
+
+
+def test_check_passes_on_bundled_books() -> None:
+    result = run("check", "-d", str(bundled_phrasebooks()))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+
+
+def test_check_reports_every_kind_of_finding(books: Path, write_book) -> None:
+    write_book("broken.toml", '[book]\nname = "坏"\nstage = "pre-sale"\n[[phrase]\n')
+    write_book(
+        "more.toml",
+        """
+        [book]
+        name = "更多"
+        stage = "after-sale"
+
+        [[phrase]]
+        id = "ship"
+        title = "重复的 id"
+        text = "x"
+
+        [[phrase]]
+        id = "dup-key"
+        title = "重复快捷码"
+        text = "{a.b}"
+        keys = ["fh"]
+
+        [[phrase]]
+        id = "old-event"
+        title = "旧活动"
+        text = "双十一"
+        expires = 2026-11-12
+        """,
+    )
+    result = run("check", "-d", str(books), "--now", "2026-11-23T10:00")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{books / 'broken.toml'}:4:") and "[toml-syntax]" in line for line in lines)
+    expected = {
+        "more.toml:6: [duplicate-id] ship:",  # the id line
+        "more.toml:14: [duplicate-key] dup-key:",  # the keys line
+        "more.toml:13: [bad-placeholder] dup-key:",
+        "more.toml:16: [expired] old-event:",  # the phrase header
+    }
+    for fragment in expected:
+        assert any(fragment in line for line in lines), (fragment, lines)
+    assert_no_traceback(result)
+
+
+def test_broken_book_does_not_stop_other_commands(books: Path, write_book) -> None:
+    write_book("broken.toml", "[book\n")
+    result = run("search", "fh", "-d", str(books), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)[0]["id"] == "ship"
+    assert "broken.toml:1" in result.stderr
+
+
+def test_directory_from_environment_and_repeated_dirs(books: Path, tmp_path: Path, write_book) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    write_book("b.toml", BOOK.replace('"ship"', '"ship2"').replace('"tracking"', '"t2"').replace('"fh"', '"fh2"'),
+               folder=other)
+    merged = run("search", "物流", "-d", str(books), "-d", str(other), "--json")
+    assert {row["id"] for row in json.loads(merged.stdout)} >= {"tracking", "t2"}
+    from_env = run("search", "fh2", "--json", env={"QUICKREPLY_DIR": str(other)})
+    assert json.loads(from_env.stdout)[0]["id"] == "ship2"
+
+
+def test_missing_directory_and_unreadable_input_do_not_crash(tmp_path: Path) -> None:
+    result = run("search", "x", "-d", str(tmp_path / "missing"))
+    assert result.returncode == 0
+    assert "目录不存在" in result.stderr
+    assert_no_traceback(result)
+
+
+def test_copy_without_a_clipboard_says_so(books: Path) -> None:
+    result = run("render", "ship", "-d", str(books), "--copy", env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert "亲，甲店" in result.stdout  # the reply is printed to copy by hand
+    assert result.returncode in (0, 3)
+    assert "剪贴板" in result.stderr
+    assert_no_traceback(result)
