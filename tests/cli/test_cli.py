@@ -171,8 +171,8 @@ def test_broken_book_does_not_stop_other_commands(books: Path, write_book) -> No
 def test_directory_from_environment_and_repeated_dirs(books: Path, tmp_path: Path, write_book) -> None:
     other = tmp_path / "other"
     other.mkdir()
-    write_book("b.toml", BOOK.replace('"ship"', '"ship2"').replace('"tracking"', '"t2"').replace('"fh"', '"fh2"'),
-               folder=other)
+    renamed = BOOK.replace('"ship"', '"ship2"').replace('"tracking"', '"t2"').replace('"fh"', '"fh2"')
+    write_book("b.toml", renamed, folder=other)
     merged = run("search", "物流", "-d", str(books), "-d", str(other), "--json")
     assert {row["id"] for row in json.loads(merged.stdout)} >= {"tracking", "t2"}
     from_env = run("search", "fh2", "--json", env={"QUICKREPLY_DIR": str(other)})

@@ -152,7 +152,10 @@ def test_malformed_placeholder_reported_on_its_line(write_book) -> None:
 def test_control_characters_removed_and_reported(write_book) -> None:
     path = write_book(
         "a.toml",
-        GOOD.replace('text = "亲，{shop_name}欢迎您"', 'text = "亲\\u001b]52;c;cm0gLXJmIH4=\\u0007，发\\u200b货"'),
+        GOOD.replace(
+            'text = "亲，{shop_name}欢迎您"',
+            'text = "亲\\u001b]52;c;cm0gLXJmIH4=\\u0007，发\\u200b货"',
+        ),
     )
     library = quickreply.load(path.parent)
     assert library.phrases[0].text == "亲，发货"
