@@ -180,8 +180,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    print("界面（TUI）尚未完成；请先使用 quickreply search / render / check。", file=sys.stderr)
-    return 2
+    now = _parse_now(args.now)
+    # Deferred: Textual takes a while to import and only this command needs it.
+    from .tui.app import make_app
+
+    directories = [Path(d) for d in args.dir or []]
+    app = make_app(
+        directories,
+        shop=args.shop,
+        history=not args.no_history,
+        clock=(lambda: now) if now is not None else None,
+    )
+    if args.shop and app.shop is None:
+        raise UsageError(f"找不到店铺 {args.shop!r}")
+    app.run()
+    return 0
 
 
 # --- parser ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from .locations import default_phrasebook_dirs
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
 from .sanitize import clean_text
 from .search import Hit, SearchIndex
-from .template import Filled, MissingValuesError, Template, builtin_values, parse, render
+from .template import Filled, MissingValuesError, Template, builtin_values, parse, preview, render
 
 Clock = Callable[[], dt.datetime]
 USAGE_WEIGHT = 10.0
@@ -171,6 +171,18 @@ class Library:
         if not isinstance(shop, Shop):
             shop = self.shop(shop)
         return render(self.template(phrase, variant), self.values(shop, values, now))
+
+    def preview(
+        self,
+        phrase: Phrase,
+        *,
+        shop: Shop | None,
+        values: Mapping[str, str] | None = None,
+        variant: int = 0,
+        now: dt.datetime | None = None,
+    ) -> list[tuple[str, str]]:
+        """The reply as pieces marked by where each value came from, or ``missing``."""
+        return preview(self.template(phrase, variant), self.values(shop, values, now))
 
     def missing(
         self, phrase: Phrase, *, shop: Shop | None, values: Mapping[str, str] | None = None, variant: int = 0

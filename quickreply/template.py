@@ -150,6 +150,23 @@ def render(template: Template | str, sources: Iterable[tuple[str, Mapping[str, s
     return Filled("".join(pieces), tuple(spans))
 
 
+def preview(template: Template, sources: Iterable[tuple[str, Mapping[str, str]]]) -> list[tuple[str, str]]:
+    """The reply as (text, kind) pieces for display, where kind is ``text``, a source name
+    (``chat``, ``shop``, ``builtin``, ``default``), ``missing`` (text is the placeholder
+    name). Unlike :func:`render` it never refuses: it shows what is still missing."""
+    ordered = list(sources)
+    pieces: list[tuple[str, str]] = []
+    for part in template.parts:
+        if isinstance(part, str):
+            pieces.append((part, "text"))
+            continue
+        found = next(((name, values[part.name]) for name, values in ordered if part.name in values), None)
+        if found is None and part.default is not None:
+            found = ("default", part.default)
+        pieces.append((found[1], found[0]) if found else (part.name, "missing"))
+    return pieces
+
+
 # --- built-in values ----------------------------------------------------------------------
 
 _CUTOFF = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

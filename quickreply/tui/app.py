@@ -1,0 +1,214 @@
+"""The App: holds the library, shop, usage log and clipboard, and wires the screens.
+
+Built by :func:`make_app` for the CLI and for tests alike; everything with side effects
+(clock, clipboard, usage database) can be injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from .. import clipboard
+from ..library import Library, load
+from ..model import Phrase, Severity, Shop, Stage
+from ..search import Hit
+from ..usage import UsageLog
+from ..watch import snapshot
+from .screens.help import HelpScreen
+from .screens.manual_copy import ManualCopyScreen
+from .screens.problems import ProblemsScreen
+from .screens.search import SearchScreen
+from .strings import T
+
+Copier = Callable[[str], clipboard.CopyResult]
+RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
+CLOCK_INTERVAL = 15.0
+
+
+class QuickReplyApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = T.app_title
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f1", "show_help", T.key_help, id="app.help", tooltip="显示全部快捷键（搜索框为空时也可按 ?）"
+        ),
+        Binding("f2", "show_problems", T.key_problems, id="app.problems", tooltip="短语书的错误和警告"),
+        Binding(
+            "f4",
+            "next_shop",
+            T.key_shop,
+            id="app.next-shop",
+            tooltip="切换店铺（也可在命令面板 Ctrl+P 中选）",
+        ),
+        Binding("ctrl+q", "quit", T.key_quit, id="app.quit", tooltip="退出"),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        shop: str | None = None,
+        usage: UsageLog | None = None,
+        copier: Copier | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.shop: Shop | None = library.shop(shop)
+        self.usage = usage
+        self.popularity: dict[str, float] = usage.popularity() if usage else {}
+        self.copier: Copier = copier or self._copy_with_fallback
+        self.clock = clock or library.clock
+        self.last_values: dict[str, str] = {}
+        self.watching = watch
+        self._files = snapshot(library.directories)
+
+    # --- life cycle -------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return SearchScreen()
+
+    def on_mount(self) -> None:
+        self.set_interval(CLOCK_INTERVAL, self._tick)
+        if self.watching:
+            self.set_interval(RELOAD_INTERVAL, self._check_files)
+        self._announce_problems()
+
+    def _announce_problems(self) -> None:
+        errors = [problem for problem in self.library.problems if problem.severity is Severity.ERROR]
+        if errors:
+            self.notify(T.load_failed.format(count=len(errors)), severity="warning", markup=False, timeout=8)
+
+    @property
+    def main(self) -> SearchScreen:
+        return next(screen for screen in self.screen_stack if isinstance(screen, SearchScreen))
+
+    def _tick(self) -> None:
+        self.main.refresh_status()
+
+    # --- search -----------------------------------------------------------------------------------
+
+    def search(self, query: str, stage: Stage | None, limit: int) -> list[Hit]:
+        return self.library.search(query, stage=stage, limit=limit, usage=self.popularity)
+
+    # --- reloading --------------------------------------------------------------------------------
+
+    def _check_files(self) -> None:
+        current = snapshot(self.library.directories)
+        if current != self._files:
+            self._files = current
+            self._reload()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self) -> None:
+        library = load(*self.library.directories, clock=self.library.clock)
+        self.call_from_thread(self._swap_library, library)
+
+    def _swap_library(self, library: Library) -> None:
+        """Use the reloaded books; the query and the selected reply stay."""
+        self.library = library
+        name = self.shop.name if self.shop else None
+        try:
+            self.shop = library.shop(name)
+        except KeyError:
+            self.shop = library.shop()
+        screen = self.main
+        hit = screen.results.selected
+        screen.run_search(keep=hit.phrase.id if hit else None)
+        screen.refresh_status()
+        self.notify(T.reloaded, markup=False, timeout=3)
+        self._announce_problems()
+
+    # --- copying ----------------------------------------------------------------------------------
+
+    def _copy_with_fallback(self, text: str) -> clipboard.CopyResult:
+        def through_terminal(reply: str) -> bool:
+            self.call_from_thread(self.copy_to_clipboard, reply)
+            return True
+
+        return clipboard.copy(text, terminal=through_terminal)
+
+    @work(thread=True, group="copy")
+    def copy_reply(self, text: str, phrase: Phrase, query: str) -> None:
+        """Copy off the UI thread (xclip and friends take tens of milliseconds)."""
+        result = self.copier(text)
+        if self.usage is not None and result.method is not clipboard.CopyMethod.NONE:
+            self.usage.record(
+                phrase=phrase.id,
+                book=phrase.book,
+                stage=phrase.stage.value,
+                shop=self.shop.name if self.shop else "",
+                query=query,
+            )
+            self.popularity = self.usage.popularity()
+        self.call_from_thread(self._copied, text, result)
+
+    def _copied(self, text: str, result: clipboard.CopyResult) -> None:
+        if result.method is clipboard.CopyMethod.SYSTEM:
+            self.notify(T.copied, markup=False, timeout=2)
+        elif result.method is clipboard.CopyMethod.TERMINAL:
+            self.notify(T.copied_terminal, markup=False, timeout=4)
+        else:
+            self.push_screen(ManualCopyScreen(text, result.detail))
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def action_show_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen([*SearchScreen.BINDINGS, *self.BINDINGS]))
+
+    def action_show_problems(self) -> None:
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(self.library.problems))
+
+    def switch_shop(self, shop: Shop) -> None:
+        self.shop = shop
+        self.main.refresh_status()
+        self.main.show_preview()
+        self.notify(T.shop_switched.format(name=shop.name), markup=False, timeout=2)
+
+    def action_next_shop(self) -> None:
+        shops = self.library.shops
+        if len(shops) < 2:
+            self.bell()
+            return
+        position = next((i for i, shop in enumerate(shops) if shop is self.shop), -1)
+        self.switch_shop(shops[(position + 1) % len(shops)])
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for shop in self.library.shops:
+            yield SystemCommand(
+                T.command_shop.format(name=shop.name),
+                T.command_shop_help,
+                lambda shop=shop: self.switch_shop(shop),  # type: ignore[misc]
+            )
+
+    def on_unmount(self) -> None:
+        if self.usage is not None:
+            self.usage.close()
+
+
+def make_app(
+    directories: list[Path] | None = None,
+    *,
+    shop: str | None = None,
+    history: bool = True,
+    copier: Copier | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    watch: bool = True,
+) -> QuickReplyApp:
+    """Build the app for the CLI and for tests."""
+    library = load(*(directories or []), clock=clock)
+    return QuickReplyApp(
+        library, shop=shop, usage=UsageLog() if history else None, copier=copier, clock=clock, watch=watch
+    )

@@ -1,0 +1,222 @@
+"""The one screen an agent lives in: type, see the best reply, Enter to copy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Tab, Tabs
+
+from ...model import Phrase, Stage
+from ...search import Hit
+from ...template import MalformedTemplateError
+from ..strings import T
+from ..widgets.preview import Preview, filled_reply
+from ..widgets.results import ResultList
+from ..widgets.search_box import SearchBox
+from ..widgets.status_bar import StatusBar
+from .fill import FillForm
+
+if TYPE_CHECKING:
+    from ..app import QuickReplyApp
+
+STAGES: list[Stage | None] = [None, Stage.PRE_SALE, Stage.IN_SALE, Stage.AFTER_SALE]
+RESULT_LIMIT = 50
+
+
+def stage_label(stage: Stage | None) -> str:
+    return stage.label if stage else T.all_stages
+
+
+class SearchScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "copy_reply", T.key_copy, id="search.copy", tooltip="复制选中的回复（缺信息时先询问）"
+        ),
+        Binding("escape", "clear_query", T.key_clear, id="search.clear", tooltip="清空搜索框"),
+        Binding(
+            "tab", "next_stage", T.key_stage, id="search.next-stage", tooltip="全部 → 售前 → 售中 → 售后"
+        ),
+        Binding(
+            "shift+tab",
+            "previous_stage",
+            T.key_stage_back,
+            id="search.previous-stage",
+            show=False,
+            tooltip="反向切换阶段",
+        ),
+        Binding(
+            "ctrl+n", "next_variant", T.key_variant, id="search.next-variant", tooltip="同一回复的其他说法"
+        ),
+        Binding("up", "move(-1)", T.key_up, id="search.up", show=False, tooltip="上一条结果"),
+        Binding("down", "move(1)", T.key_down, id="search.down", show=False, tooltip="下一条结果"),
+        Binding("pageup", "page(-1)", T.key_page_up, id="search.page-up", show=False, tooltip="上一页结果"),
+        Binding(
+            "pagedown", "page(1)", T.key_page_down, id="search.page-down", show=False, tooltip="下一页结果"
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stage: Stage | None = None
+        self.variant = 0
+
+    @property
+    def quick(self) -> QuickReplyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield Tabs(*(Tab(stage_label(stage), id=f"stage-{stage or 'all'}") for stage in STAGES), id="stages")
+        yield SearchBox(placeholder=T.search_placeholder, id="query")
+        with Horizontal(id="body"):
+            yield ResultList(id="results")
+            with Vertical(id="preview-pane"):
+                yield Preview(id="preview")
+                yield Label("", id="variant")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stages", Tabs).can_focus = False
+        self.query_one(SearchBox).focus()
+        self.refresh_status()
+        self.run_search()
+
+    # --- pieces -----------------------------------------------------------------------------
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one(ResultList)
+
+    @property
+    def box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusBar).show(self.quick.shop, stage_label(self.stage), self.quick.clock())
+
+    def run_search(self, keep: str | None = None) -> None:
+        """Re-rank for the current query and stage; keep ``keep`` selected if still there."""
+        hits = self.quick.search(self.box.value, self.stage, RESULT_LIMIT)
+        self.results.show(hits, keep)
+        self.show_preview()
+
+    def show_preview(self) -> None:
+        hit = self.results.selected
+        preview = self.query_one(Preview)
+        variant = self.query_one("#variant", Label)
+        if hit is None:
+            preview.show(Content(T.no_results if self.box.value.strip() else T.preview_empty))
+            variant.update("")
+            return
+        phrase = hit.phrase
+        pieces = self.quick.library.preview(phrase, shop=self.quick.shop, variant=self.variant)
+        preview.show(filled_reply(pieces))
+        total = len(phrase.wordings)
+        variant.update(
+            Content(T.variant.format(current=self.variant % total + 1, total=total)) if total > 1 else ""
+        )
+
+    # --- events -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def query_changed(self) -> None:
+        self.variant = 0
+        self.run_search()
+
+    @on(ResultList.OptionHighlighted)
+    def selection_changed(self) -> None:
+        self.variant = 0
+        self.show_preview()
+
+    @on(Input.Submitted, "#query")
+    def query_submitted(self) -> None:
+        self.action_copy_reply()
+
+    @on(ResultList.ReplyChosen)
+    def reply_double_clicked(self, event: ResultList.ReplyChosen) -> None:
+        self.results.highlighted = event.index
+        self.action_copy_reply()
+
+    @on(SearchBox.HelpRequested)
+    def help_requested(self) -> None:
+        self.quick.action_show_help()
+
+    @on(Tabs.TabActivated, "#stages")
+    def stage_clicked(self, event: Tabs.TabActivated) -> None:
+        index = [tab.id for tab in self.query_one("#stages", Tabs).query(Tab)].index(event.tab.id)
+        if STAGES[index] != self.stage:
+            self.stage = STAGES[index]
+            self.refresh_status()
+            self.run_search(keep=self._selected_id())
+        self.box.focus()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _selected_id(self) -> str | None:
+        hit = self.results.selected
+        return hit.phrase.id if hit else None
+
+    def action_move(self, step: int) -> None:
+        if step < 0:
+            self.results.action_cursor_up()
+        else:
+            self.results.action_cursor_down()
+
+    def action_page(self, step: int) -> None:
+        if step < 0:
+            self.results.action_page_up()
+        else:
+            self.results.action_page_down()
+
+    def action_clear_query(self) -> None:
+        self.box.value = ""
+
+    def _set_stage(self, stage: Stage | None) -> None:
+        self.query_one("#stages", Tabs).active = f"stage-{stage or 'all'}"
+
+    def action_next_stage(self) -> None:
+        self._set_stage(STAGES[(STAGES.index(self.stage) + 1) % len(STAGES)])
+
+    def action_previous_stage(self) -> None:
+        self._set_stage(STAGES[(STAGES.index(self.stage) - 1) % len(STAGES)])
+
+    def action_next_variant(self) -> None:
+        hit = self.results.selected
+        if hit is not None and len(hit.phrase.wordings) > 1:
+            self.variant = (self.variant + 1) % len(hit.phrase.wordings)
+            self.show_preview()
+
+    def action_copy_reply(self) -> None:
+        hit: Hit | None = self.results.selected
+        if hit is None:
+            self.app.bell()
+            return
+        phrase, variant, query = hit.phrase, self.variant, self.box.value
+        try:
+            missing = self.quick.library.missing(phrase, shop=self.quick.shop, variant=variant)
+        except MalformedTemplateError as error:
+            self.notify(T.cannot_render.format(error=error), severity="error", markup=False)
+            return
+        if not missing:
+            self._copy(phrase, variant, query, {})
+            return
+        prefill = {name: self.quick.last_values[name] for name in missing if name in self.quick.last_values}
+
+        def filled(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self._copy(phrase, variant, query, values)
+            self.box.focus()
+
+        self.app.push_screen(FillForm(missing, prefill, phrase.title), filled)
+
+    def _copy(self, phrase: Phrase, variant: int, query: str, values: dict[str, str]) -> None:
+        reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
+        self.quick.last_values.update(values)
+        self.quick.copy_reply(reply.text, phrase, query)
+        self.box.value = ""  # ready for the next buyer

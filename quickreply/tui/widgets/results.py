@@ -1,0 +1,71 @@
+"""The ranked replies: title with matched characters highlighted, stage badge, codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...model import Stage
+from ...search import Hit
+
+STAGE_STYLES = {
+    Stage.PRE_SALE: "bold $text-success",
+    Stage.IN_SALE: "bold $text-warning",
+    Stage.AFTER_SALE: "bold $text-error",
+}
+MATCH_STYLE = "bold underline $text-accent"
+
+
+def describe(hit: Hit) -> Content:
+    """One result line. Titles are data from other shops: built as Content, never markup."""
+    phrase = hit.phrase
+    title = Content(phrase.title)
+    for start, end in hit.title_spans:
+        title = title.stylize(MATCH_STYLE, start, end)
+    parts: list[str | Content | tuple[str, str]] = [
+        (phrase.stage.label, STAGE_STYLES[phrase.stage]),
+        " ",
+        title,
+    ]
+    if phrase.keys:
+        parts += ["  ", ("/".join(phrase.keys), "$text-muted")]
+    return Content.assemble(*parts)
+
+
+class ResultList(OptionList, can_focus=False):
+    """Never takes focus (the search box keeps it); click selects, double-click copies."""
+
+    @dataclass
+    class ReplyChosen(Message):
+        """A reply was double-clicked."""
+
+        index: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[Hit] = []
+
+    def show(self, hits: list[Hit], keep: str | None = None) -> None:
+        """Replace the results; keep the reply with id ``keep`` selected if it is still there."""
+        self.hits = hits
+        self.set_options(Option(describe(hit), id=hit.phrase.id) for hit in hits)
+        ids = [hit.phrase.id for hit in hits]
+        self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
+
+    @property
+    def selected(self) -> Hit | None:
+        index = self.highlighted
+        return self.hits[index] if index is not None and index < len(self.hits) else None
+
+    async def _on_click(self, event: events.Click) -> None:
+        clicked = event.style.meta.get("option")
+        if clicked is None:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.post_message(self.ReplyChosen(clicked))

@@ -1,0 +1,42 @@
+"""The query box: an Input that keeps a pasted multi-line buyer message whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+from ..strings import T
+
+HELP_KEYS = ("?", "？")
+
+
+class SearchBox(Input):
+    """Typing ``?`` into an empty box asks for help; anywhere else it is just a character."""
+
+    # Input's own Enter binding is hidden; this one shows in the footer, first.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", T.key_copy, id="search.copy", tooltip="复制选中的回复（缺信息时先询问）"),
+    ]
+
+    @dataclass
+    class HelpRequested(Message):
+        """``?`` was typed into the empty box."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character in HELP_KEYS and not self.value:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.HelpRequested())
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps only the first line of a paste; a buyer's message often has several.
+        if event.text:
+            self.insert_text_at_cursor(" ".join(line.strip() for line in event.text.splitlines()))
+        event.stop()
