@@ -40,3 +40,4 @@ class SearchBox(Input):
         if event.text:
             self.insert_text_at_cursor(" ".join(line.strip() for line in event.text.splitlines()))
         event.stop()
+        event.prevent_default()  # Input's own handler would paste the first line again
