@@ -7,6 +7,7 @@ Built by :func:`make_app` for the CLI and for tests alike; everything with side 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -76,6 +77,10 @@ class QuickReplyApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return SearchScreen()
+
+    def on_ready(self) -> None:
+        if os.environ.get("QUICKREPLY_BENCH_READY"):  # benchmarks/tui_bench.py: time to first screen
+            self.exit()
 
     def on_mount(self) -> None:
         self.set_interval(CLOCK_INTERVAL, self._tick)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..app import QuickReplyApp
 
 STAGES: list[Stage | None] = [None, Stage.PRE_SALE, Stage.IN_SALE, Stage.AFTER_SALE]
-RESULT_LIMIT = 50
+RESULT_LIMIT = 20
 
 
 def stage_label(stage: Stage | None) -> str:
@@ -112,14 +112,15 @@ class SearchScreen(Screen[None]):
         variant = self.query_one("#variant", Label)
         if hit is None:
             preview.show(Content(T.no_results if self.box.value.strip() else T.preview_empty))
-            variant.update("")
+            variant.update("", layout=False)
             return
         phrase = hit.phrase
         pieces = self.quick.library.preview(phrase, shop=self.quick.shop, variant=self.variant)
         preview.show(filled_reply(pieces))
         total = len(phrase.wordings)
         variant.update(
-            Content(T.variant.format(current=self.variant % total + 1, total=total)) if total > 1 else ""
+            Content(T.variant.format(current=self.variant % total + 1, total=total)) if total > 1 else "",
+            layout=False,
         )
 
     # --- events -------------------------------------------------------------------------------

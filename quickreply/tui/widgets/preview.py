@@ -28,4 +28,6 @@ class Preview(Static):
     """Shows one reply; the text is set as Content so brackets in it are never parsed."""
 
     def show(self, content: Content) -> None:
-        self.update(content)
+        # The pane's size is fixed by the stylesheet, so no layout pass (and full repaint)
+        # is needed on every keystroke.
+        self.update(content, layout=False)

@@ -49,13 +49,24 @@ class ResultList(OptionList, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
+        # OptionList caches each option's rendering by the Option object: handing it the same
+        # object for the same line lets most keystrokes skip re-rendering unchanged rows.
+        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...]], Option] = {}
 
     def show(self, hits: list[Hit], keep: str | None = None) -> None:
         """Replace the results; keep the reply with id ``keep`` selected if it is still there."""
         self.hits = hits
-        self.set_options(Option(describe(hit), id=hit.phrase.id) for hit in hits)
+        if len(self._option_cache) > 2000:
+            self._option_cache.clear()
+        self.set_options(self._option(hit) for hit in hits)
         ids = [hit.phrase.id for hit in hits]
         self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
+
+    def _option(self, hit: Hit) -> Option:
+        key = (hit.phrase.id, hit.title_spans)
+        if (option := self._option_cache.get(key)) is None or option.prompt is None:
+            option = self._option_cache[key] = Option(describe(hit), id=hit.phrase.id)
+        return option
 
     @property
     def selected(self) -> Hit | None:
