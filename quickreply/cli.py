@@ -185,14 +185,15 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from .tui.app import make_app
 
     directories = [Path(d) for d in args.dir or []]
-    app = make_app(
-        directories,
-        shop=args.shop,
-        history=not args.no_history,
-        clock=(lambda: now) if now is not None else None,
-    )
-    if args.shop and app.shop is None:
-        raise UsageError(f"找不到店铺 {args.shop!r}")
+    try:
+        app = make_app(
+            directories,
+            shop=args.shop,
+            history=not args.no_history,
+            clock=(lambda: now) if now is not None else None,
+        )
+    except KeyError:
+        raise UsageError(f"找不到店铺 {args.shop!r}") from None
     app.run()
     return 0
 

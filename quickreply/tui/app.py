@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -19,9 +20,10 @@ from textual.screen import Screen
 
 from .. import clipboard
 from ..library import Library, load
-from ..model import Phrase, Severity, Shop, Stage
+from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..search import Hit
 from ..usage import UsageLog
+from ..usage import default_path as default_usage_path
 from ..watch import snapshot
 from .screens.help import HelpScreen
 from .screens.manual_copy import ManualCopyScreen
@@ -214,6 +216,13 @@ def make_app(
 ) -> QuickReplyApp:
     """Build the app for the CLI and for tests."""
     library = load(*(directories or []), clock=clock)
-    return QuickReplyApp(
-        library, shop=shop, usage=UsageLog() if history else None, copier=copier, clock=clock, watch=watch
-    )
+    usage = None
+    if history:
+        try:
+            usage = UsageLog()
+        except (OSError, sqlite3.Error) as error:
+            # Usage ranking is a nicety: a read-only home must not keep the agent from working.
+            library.problems.append(
+                Problem(default_usage_path(), 1, f"无法打开使用记录：{error}", Severity.WARNING, "usage")
+            )
+    return QuickReplyApp(library, shop=shop, usage=usage, copier=copier, clock=clock, watch=watch)

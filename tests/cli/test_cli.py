@@ -192,3 +192,10 @@ def test_copy_without_a_clipboard_says_so(books: Path) -> None:
     assert result.returncode in (0, 3)
     assert "剪贴板" in result.stderr
     assert_no_traceback(result)
+
+
+def test_app_with_unknown_shop_says_so(books: Path) -> None:
+    result = run("--shop", "丙店", "-d", str(books))
+    assert result.returncode == 2
+    assert "丙店" in result.stderr
+    assert_no_traceback(result)
