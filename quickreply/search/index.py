@@ -92,7 +92,8 @@ class _Joined:
         """(phrase index, local start, local end) of the first occurrence in each phrase;
         ``at_start``: only where a phrase's string starts with it; ``accept``: only where
         ``accept[offset]`` is set (e.g. at a syllable boundary)."""
-        text, skip = (self.text, 0) if not at_start else (self.text, 1)
+        text = self.text
+        skip = 1 if at_start else 0  # the match starts after the SEPARATOR we searched for
         target = SEPARATOR + needle if at_start else needle
         position = text.find(target)
         while position != -1:
