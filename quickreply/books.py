@@ -10,13 +10,14 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .locations import RESERVED_FILES, bundled_data
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
 from .sanitize import Cleaned, clean_line, clean_text
+from .store import digest, has_comments
 from .template import full_width_placeholders, parse, parse_cutoff
 
 PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -40,10 +41,20 @@ class LoadResult:
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     """Parse one file: (data, raw text, problem). Data is None when the file cannot be read."""
+    raw_bytes = _read_bytes(path)
+    if isinstance(raw_bytes, Problem):
+        return None, "", raw_bytes
+    return parse_toml(path, raw_bytes)
+
+
+def _read_bytes(path: Path) -> bytes | Problem:
     try:
-        raw_bytes = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
-        return None, "", Problem(path, 1, f"无法读取文件：{error.strerror or error}", code="io")
+        return Problem(path, 1, f"无法读取文件：{error.strerror or error}", code="io")
+
+
+def parse_toml(path: Path, raw_bytes: bytes) -> tuple[dict[str, Any] | None, str, Problem | None]:
     try:
         raw = raw_bytes.decode("utf-8-sig")  # a BOM from Windows editors is harmless
     except UnicodeDecodeError as error:
@@ -275,7 +286,7 @@ class _BookReader:
             self.problem(
                 line,
                 f"占位符格式错误 {error.snippet!r}（应为 {{名称}} 或 {{名称|默认值}}；"
-                "字面花括号写成 {{{{ 和 }}}}）",
+                "字面花括号写成 {{ 和 }}）",
                 "bad-placeholder",
                 phrase=phrase_id,
             )
@@ -290,11 +301,15 @@ class _BookReader:
 
 
 def read_book(path: Path) -> tuple[Book | None, list[Problem]]:
-    data, raw, problem = read_toml(path)
+    raw_bytes = _read_bytes(path)
+    if isinstance(raw_bytes, Problem):
+        return None, [raw_bytes]
+    data, raw, problem = parse_toml(path, raw_bytes)
     if data is None:
         return None, [problem] if problem else []
     reader = _BookReader(path, data, raw)
-    return reader.read(), reader.problems
+    book = replace(reader.read(), sha256=digest(raw_bytes), has_comments=has_comments(raw))
+    return book, reader.problems
 
 
 # --- shops and synonyms --------------------------------------------------------------------------

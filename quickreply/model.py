@@ -113,6 +113,10 @@ class Book:
     path: Path
     description: str = ""
     phrases: tuple[Phrase, ...] = ()
+    sha256: str | None = None
+    """Digest of the file as loaded: saving refuses to overwrite a file that changed since."""
+    has_comments: bool = False
+    """Saving rewrites the file and would drop its ``#`` comments."""
 
 
 @dataclass(frozen=True, slots=True)
