@@ -179,6 +179,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from . import store
+
+    path = Path(args.book)
+    if not path.is_file():
+        library = _load(args)
+        matches = [
+            book.path for book in library.books if args.book in (book.name, book.path.name, book.path.stem)
+        ]
+        if not matches:
+            names = "、".join(book.name for book in library.books)
+            print(f"找不到短语书 {args.book!r}；可用：{names}", file=sys.stderr)
+            return 1
+        path = matches[0]
+    kept = store.backups(path)
+    if not kept:
+        print(f"{path} 还没有备份（每次保存前会自动备份上一版）", file=sys.stderr)
+        return 1
+    if args.list:
+        for number, backup in enumerate(kept, 1):
+            print(f"{number}\t{backup.stem}\t{backup}")
+        return 0
+    if not 1 <= args.pick <= len(kept):
+        raise UsageError(f"--pick 应在 1 到 {len(kept)} 之间")
+    chosen = kept[args.pick - 1]
+    store.restore(path, chosen, expected_sha256=store.file_digest(path))
+    print(f"已用备份 {chosen.stem} 恢复 {path}（恢复前的版本也已备份）", file=sys.stderr)
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     now = _parse_now(args.now)
     # Deferred: Textual takes a while to import and only this command needs it.
@@ -249,6 +279,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="检查语法、字段、重复 id 和快捷编码、占位符与过期话术。有错误时退出码为 1。",
     )
     check.set_defaults(handler=cmd_check)
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="用备份恢复一本短语书",
+        description="每次保存前都会把上一版备份到用户数据目录（每本保留最近 20 份）。默认恢复最新一份。",
+    )
+    restore.add_argument("book", help="短语书的文件路径、文件名或书名")
+    restore.add_argument("--list", action="store_true", help="只列出备份")
+    restore.add_argument("--pick", type=int, default=1, metavar="N", help="恢复第 N 新的备份（默认 1）")
+    restore.set_defaults(handler=cmd_restore)
     return parser
 
 

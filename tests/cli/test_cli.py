@@ -199,3 +199,20 @@ def test_app_with_unknown_shop_says_so(books: Path) -> None:
     assert result.returncode == 2
     assert "丙店" in result.stderr
     assert_no_traceback(result)
+
+
+def test_restore_brings_back_the_previous_version(books: Path) -> None:
+    from quickreply import store
+
+    path = books / "a.toml"
+    original = path.read_text(encoding="utf-8")
+    store.save_text(path, original.replace("发货时间", "改过的标题"), expected_sha256=store.file_digest(path))
+    assert "改过的标题" in path.read_text(encoding="utf-8")
+    listed = run("restore", "测试", "-d", str(books), "--list")
+    assert listed.returncode == 0 and listed.stdout.startswith("1\t")
+    restored = run("restore", str(path))
+    assert restored.returncode == 0, restored.stderr
+    assert path.read_text(encoding="utf-8") == original
+    assert len(store.backups(path)) == 2  # the edited version was kept too
+    missing = run("restore", "没有这本书", "-d", str(books))
+    assert missing.returncode == 1 and "找不到" in missing.stderr
