@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,8 +152,11 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .rules import check_all, load_rules
+
     library = _load(args, _parse_now(args.now))
-    problems = list(library.problems)
+    rules, rule_problems = load_rules(library.directories)
+    problems = [*library.problems, *rule_problems, *check_all(library.phrases, library.shops, rules)]
     today = library.clock().date()
     for phrase in library.phrases:
         if phrase.is_expired(today):
@@ -167,8 +171,23 @@ def cmd_check(args: argparse.Namespace) -> int:
                 )
             )
     problems.sort(key=lambda p: (str(p.file), p.line))
-    for problem in problems:
-        print(problem.format())
+    if args.format == "json":
+        rows = [
+            {
+                "file": str(p.file),
+                "line": p.line,
+                "column": p.column,
+                "phrase": p.phrase,
+                "rule": p.code,
+                "severity": p.severity.value,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem.format())
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     print(
@@ -276,7 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         parents=[common],
         help="检查短语书和 shops.toml",
-        description="检查语法、字段、重复 id 和快捷编码、占位符与过期话术。有错误时退出码为 1。",
+        description="检查语法、字段、重复 id 和快捷编码、占位符、过期话术和内容规则（平台禁用语等，"
+        "可用短语目录里的 rules.toml 增加）。有错误时退出码为 1。",
+    )
+    check.add_argument(
+        "--format", choices=["text", "json"], default="text", help="text：每行一条；json：对象列表"
     )
     check.set_defaults(handler=cmd_check)
 
@@ -304,6 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `quickreply check | head`: the reader went away, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as error:
         print(f"quickreply: {error.strerror or error}：{error.filename or ''}", file=sys.stderr)
         return 1

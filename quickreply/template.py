@@ -169,6 +169,9 @@ def preview(template: Template, sources: Iterable[tuple[str, Mapping[str, str]]]
 
 # --- built-in values ----------------------------------------------------------------------
 
+BUILTIN_NAMES = frozenset({"today", "now", "ship_day", "ship_date"})
+"""Names the renderer fills by itself (ship_day and ship_date need the shop's cutoff)."""
+
 _CUTOFF = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

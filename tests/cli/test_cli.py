@@ -115,7 +115,25 @@ def test_render_bad_input_is_explained(books: Path) -> None:
 def test_check_passes_on_bundled_books() -> None:
     result = run("check", "-d", str(bundled_phrasebooks()))
     assert result.returncode == 0, result.stdout
-    assert result.stdout == ""
+    # Only information: the per-chat values (order number…) agents are asked for.
+    assert all("[per-chat-value]" in line and "提示" in line for line in result.stdout.splitlines())
+
+
+def test_check_json_contract(books: Path, write_book) -> None:
+    write_book(
+        "c.toml",
+        BOOK.replace('"ship"', '"c1"')
+        .replace('"tracking"', '"c2"')
+        .replace('"fh"', '"c"')
+        .replace("物流单号", "加我微信"),
+    )
+    result = run("check", "-d", str(books), "--format", "json")
+    assert result.returncode == 1
+    rows = json.loads(result.stdout)
+    assert {"file", "line", "phrase", "rule", "severity", "message"} <= set(rows[0])
+    contact = next(row for row in rows if row["rule"] == "off-platform-contact")
+    assert (contact["phrase"], contact["severity"], contact["line"]) == ("c2", "error", 13)
+    assert contact["file"].endswith("c.toml")
 
 
 def test_check_reports_every_kind_of_finding(books: Path, write_book) -> None:

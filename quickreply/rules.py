@@ -1,0 +1,228 @@
+"""Content rules: what a reply must never say (platform rules) and what makes it poor.
+
+Word and pattern rules are data (data/rules.toml plus a team's rules.toml); the rules that
+need more than a pattern — bank card numbers (Luhn), length, placeholders no shop sets,
+near-duplicate replies — are written here. Findings are Problems whose code is the rule id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .books import read_toml
+from .locations import bundled_data
+from .model import Phrase, Problem, Severity, Shop
+from .template import BUILTIN_NAMES, parse
+
+FIELDS = ("title", "text", "variants", "note")
+DEFAULT_FIELDS = ("title", "text", "variants")
+MAX_LENGTH = 300
+"""Replies longer than this are hard to read in a chat window; split them."""
+NEAR_DUPLICATE = 92
+"""rapidfuzz ratio (0-100) from which two replies count as near-duplicates."""
+_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")
+_CARD_CONTEXT = re.compile(r"卡号|银行|账号|账户|户名|开户|card", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    message: str
+    words: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+
+    def matches(self, text: str) -> Iterable[int]:
+        """Offsets in ``text`` where the rule fires."""
+        for word in self.words:
+            start = text.find(word)
+            if start != -1:
+                yield start
+        if self.pattern is not None:
+            for match in self.pattern.finditer(text):
+                yield match.start()
+
+
+def _parse_rule(path: Path, table: object) -> Rule | Problem:
+    if not isinstance(table, dict):
+        return Problem(path, 1, "[[rule]] 必须是表", code="schema")
+    rule_id = table.get("id")
+    if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id):
+        return Problem(path, 1, f"规则 id {rule_id!r} 无效（小写字母、数字、连字符）", code="schema")
+    words = table.get("words", [])
+    pattern = table.get("pattern")
+    if not isinstance(words, list) or not all(isinstance(word, str) and word for word in words):
+        return Problem(path, 1, f"规则 {rule_id}：words 必须是非空字符串列表", code="schema")
+    if not words and not pattern:
+        return Problem(path, 1, f"规则 {rule_id}：需要 words 或 pattern", code="schema")
+    compiled = None
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            return Problem(path, 1, f"规则 {rule_id}：pattern 必须是字符串", code="schema")
+        try:
+            compiled = re.compile(pattern)
+        except re.error as error:
+            return Problem(path, 1, f"规则 {rule_id}：正则表达式有误：{error}", code="schema")
+    try:
+        severity = Severity(table.get("severity", "error"))
+    except ValueError:
+        return Problem(path, 1, f"规则 {rule_id}：severity 只能是 error / warning / info", code="schema")
+    message = table.get("message")
+    if not isinstance(message, str) or not message.strip():
+        return Problem(path, 1, f"规则 {rule_id}：缺少 message", code="schema")
+    fields = table.get("fields", list(DEFAULT_FIELDS))
+    if not isinstance(fields, list) or any(field not in FIELDS for field in fields):
+        return Problem(path, 1, f"规则 {rule_id}：fields 只能包含 {'、'.join(FIELDS)}", code="schema")
+    return Rule(rule_id, severity, message.strip(), tuple(words), compiled, tuple(fields))
+
+
+def read_rules(path: Path) -> tuple[list[Rule], list[Problem]]:
+    data, _raw, problem = read_toml(path)
+    if data is None:
+        return [], [problem] if problem else []
+    rules: list[Rule] = []
+    problems: list[Problem] = []
+    for table in data.get("rule", []):
+        parsed = _parse_rule(path, table)
+        (problems if isinstance(parsed, Problem) else rules).append(parsed)  # type: ignore[arg-type]
+    return rules, problems
+
+
+def load_rules(directories: Sequence[Path]) -> tuple[list[Rule], list[Problem]]:
+    """The bundled rules, then each directory's rules.toml; a team rule replaces a bundled
+    one with the same id."""
+    by_id: dict[str, Rule] = {}
+    problems: list[Problem] = []
+    for path in [bundled_data("rules.toml"), *(d / "rules.toml" for d in directories)]:
+        if path.is_file():
+            rules, found = read_rules(path)
+            problems += found
+            by_id.update((rule.id, rule) for rule in rules)
+    return list(by_id.values()), problems
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def _masked(text: str) -> str:
+    """Placeholders blanked out (same length, so offsets stay right): {order_no} is not a word."""
+    for slot in reversed(parse(text).slots):
+        text = text[: slot.start] + " " * (slot.end - slot.start) + text[slot.end :]
+    return text
+
+
+def _wordings(phrase: Phrase, fields: Sequence[str]) -> Iterable[tuple[str, str]]:
+    for field in fields:
+        if field == "variants":
+            yield from (("variants", variant) for variant in phrase.variants)
+        else:
+            yield field, getattr(phrase, field)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def check_phrase(phrase: Phrase, rules: Sequence[Rule]) -> list[Problem]:
+    findings: list[Problem] = []
+    path = phrase.source or Path("?")
+
+    def report(field: str, text: str, offset: int, rule_id: str, severity: Severity, message: str) -> None:
+        line = phrase.line_of(field) + text.count("\n", 0, offset)
+        findings.append(Problem(path, line, message, severity, rule_id, phrase.id))
+
+    for rule in rules:
+        for field, text in _wordings(phrase, rule.fields):
+            offsets = list(rule.matches(_masked(text)))
+            if offsets:
+                report(field, text, min(offsets), rule.id, rule.severity, rule.message)
+                break  # one finding per rule and phrase is enough to act on
+    for field, text in _wordings(phrase, DEFAULT_FIELDS):
+        masked = _masked(text)
+        for match in _CARD.finditer(masked):
+            digits = re.sub(r"\D", "", match.group())
+            # An order number is digits too: only a Luhn-valid number said to be a card counts.
+            if _luhn(digits) and _CARD_CONTEXT.search(masked):
+                report(
+                    field,
+                    text,
+                    match.start(),
+                    "bank-card",
+                    Severity.ERROR,
+                    "含有银行卡号：不能引导平台外付款",
+                )
+                break
+    for field, text in _wordings(phrase, ("text", "variants")):
+        if len(text) > MAX_LENGTH:
+            report(
+                field,
+                text,
+                0,
+                "too-long",
+                Severity.WARNING,
+                f"回复有 {len(text)} 个字，超过 {MAX_LENGTH}：买家不爱看长段，请拆成几句",
+            )
+    return findings
+
+
+def check_placeholders(phrases: Sequence[Phrase], shops: Sequence[Shop]) -> list[Problem]:
+    """Placeholders no shop sets and without a default: agents are asked every time (info)."""
+    set_somewhere = {name for shop in shops for name in shop.values} | BUILTIN_NAMES
+    findings = []
+    for phrase in phrases:
+        names = {
+            slot.name
+            for wording in phrase.wordings
+            for slot in parse(wording).slots
+            if slot.default is None and slot.name not in set_somewhere
+        }
+        if names:
+            findings.append(
+                Problem(
+                    phrase.source or Path("?"),
+                    phrase.line_of("text"),
+                    f"{'、'.join(sorted(names))} 没有店铺设置：客服每次都要填写",
+                    Severity.INFO,
+                    "per-chat-value",
+                    phrase.id,
+                )
+            )
+    return findings
+
+
+def check_near_duplicates(phrases: Sequence[Phrase]) -> list[Problem]:
+    """Two replies that say nearly the same thing: merge them, or make one a variant."""
+    from rapidfuzz import fuzz, process
+
+    texts = [phrase.text for phrase in phrases]
+    findings = []
+    matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, workers=1)
+    for first in range(len(phrases)):
+        for second in range(first + 1, len(phrases)):
+            if matrix[first][second] >= NEAR_DUPLICATE:
+                other = phrases[first]
+                later = phrases[second]
+                findings.append(
+                    Problem(
+                        later.source or Path("?"),
+                        later.line_of("text"),
+                        f"与 {other.id} 几乎相同：合并，或改成它的 variants",
+                        Severity.WARNING,
+                        "near-duplicate",
+                        later.id,
+                    )
+                )
+    return findings
+
+
+def check_all(phrases: Sequence[Phrase], shops: Sequence[Shop], rules: Sequence[Rule]) -> list[Problem]:
+    findings = [finding for phrase in phrases for finding in check_phrase(phrase, rules)]
+    return findings + check_placeholders(phrases, shops) + check_near_duplicates(phrases)
