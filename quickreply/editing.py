@@ -1,0 +1,280 @@
+"""Editing phrasebooks: drafts a team lead changes, validation per field, undo, and saving
+through store.py. No UI here; the editor screen is a thin layer over EditSession.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import store
+from .books import PHRASE_ID, SHORTCUT_CODE, read_book
+from .model import Book, Phrase, Severity, Shop, Stage
+from .rules import Rule, check_phrase
+from .sanitize import clean_line, clean_text
+from .template import full_width_placeholders, parse
+
+
+@dataclass
+class PhraseDraft:
+    id: str = ""
+    title: str = ""
+    text: str = ""
+    stage: Stage | None = None
+    """None: the book's stage."""
+    keys: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    note: str = ""
+    expires: dt.date | None = None
+
+    @classmethod
+    def from_phrase(cls, phrase: Phrase, book_stage: Stage) -> PhraseDraft:
+        return cls(
+            phrase.id,
+            phrase.title,
+            phrase.text,
+            None if phrase.stage is book_stage else phrase.stage,
+            list(phrase.keys),
+            list(phrase.tags),
+            list(phrase.variants),
+            phrase.note,
+            phrase.expires,
+        )
+
+    def to_phrase(self, book: BookDraft) -> Phrase:
+        return Phrase(
+            id=self.id,
+            title=clean_line(self.title).text,
+            text=clean_text(self.text).text,
+            stage=self.stage or book.stage,
+            book=book.name,
+            keys=tuple(key.lower() for key in self.keys),
+            tags=tuple(self.tags),
+            variants=tuple(clean_text(v).text for v in self.variants if v.strip()),
+            note=clean_text(self.note).text,
+            expires=self.expires,
+            source=book.path,
+        )
+
+
+@dataclass
+class BookDraft:
+    path: Path
+    name: str
+    stage: Stage
+    description: str = ""
+    phrases: list[PhraseDraft] = field(default_factory=list)
+    sha256: str | None = None
+    """Digest of the file as last read or written; None for a book not yet on disk."""
+    has_comments: bool = False
+    dirty: bool = False
+
+    @classmethod
+    def from_book(cls, book: Book) -> BookDraft:
+        drafts = [PhraseDraft.from_phrase(phrase, book.stage) for phrase in book.phrases]
+        return cls(book.path, book.name, book.stage, book.description, drafts, book.sha256, book.has_comments)
+
+    def to_book(self) -> Book:
+        return Book(
+            self.name,
+            self.stage,
+            self.path,
+            self.description,
+            tuple(draft.to_phrase(self) for draft in self.phrases),
+        )
+
+
+class InvalidPhrasesError(ValueError):
+    """Saving was refused: some phrases in the book have errors."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        super().__init__("有错误的回复不能保存：" + "、".join(ids or ["（无 id）"]))
+
+
+Findings = dict[str, list[tuple[Severity, str]]]
+"""Per field name: (severity, message)."""
+
+
+class EditSession:
+    """Every book of a library as editable drafts, with undo for structural changes."""
+
+    def __init__(self, books: list[Book], shops: list[Shop], rules: list[Rule]) -> None:
+        self.books = [BookDraft.from_book(book) for book in books]
+        self.shops = shops
+        self.rules = rules
+        self._undo: list[tuple[str, list[BookDraft]]] = []
+
+    # --- state -----------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return any(book.dirty for book in self.books)
+
+    def _remember(self, what: str) -> None:
+        self._undo.append((what, copy.deepcopy(self.books)))
+        del self._undo[:-50]
+
+    def undo(self) -> str | None:
+        """Take back the last structural change; returns what it was, or None."""
+        if not self._undo:
+            return None
+        what, books = self._undo.pop()
+        self.books = books
+        return what
+
+    # --- validation ------------------------------------------------------------------------------
+
+    def validate(self, book: BookDraft, draft: PhraseDraft) -> Findings:
+        """Everything to show beside the fields: input errors, then content-rule findings."""
+        findings = self.input_errors(draft)
+        if not findings.get("id"):
+            by_id = {rule.id: rule for rule in self.rules}
+            for finding in check_phrase(draft.to_phrase(book), self.rules):
+                rule = by_id.get(finding.code)
+                on_title = rule is not None and any(True for _ in rule.matches(draft.title))
+                findings.setdefault("title" if on_title else "text", []).append(
+                    (finding.severity, f"[{finding.code}] {finding.message}")
+                )
+        return findings
+
+    def input_errors(self, draft: PhraseDraft) -> Findings:
+        """What makes a phrase unsaveable (and its warnings): bad or taken id, empty title or
+        text, malformed placeholders, shortcut codes that are invalid or taken.
+        Content-rule findings are shown but do not block saving; `check` reports them."""
+        findings: Findings = {}
+
+        def add(name: str, message: str, severity: Severity = Severity.ERROR) -> None:
+            findings.setdefault(name, []).append((severity, message))
+
+        if not PHRASE_ID.match(draft.id):
+            add("id", "id 只能用小写字母、数字和连字符，且以字母或数字开头")
+        elif any(other is not draft and other.id == draft.id for other in self.all_drafts()):
+            add("id", f"id {draft.id} 已被使用")
+        if not draft.title.strip():
+            add("title", "标题不能为空")
+        if not draft.text.strip():
+            add("text", "回复内容不能为空")
+        for name, wordings in (("text", [draft.text]), ("variants", draft.variants)):
+            for wording in wordings:
+                for error in parse(wording).errors:
+                    add(name, f"占位符格式错误 {error.snippet!r}：应为 {{名称}} 或 {{名称|默认值}}")
+                for snippet in full_width_placeholders(wording):
+                    add(name, f"{snippet} 是全角花括号，不会被当作占位符", Severity.WARNING)
+        taken = {key: other.id for other in self.all_drafts() if other is not draft for key in other.keys}
+        for key in draft.keys:
+            if not SHORTCUT_CODE.match(key):
+                add("keys", f"快捷编码 {key!r} 只能用英文字母、数字和符号")
+            elif key.lower() in taken:
+                add("keys", f"快捷编码 {key} 已被 {taken[key.lower()]} 使用")
+        return findings
+
+    def all_drafts(self) -> list[PhraseDraft]:
+        return [draft for book in self.books for draft in book.phrases]
+
+    def errors_in(self, book: BookDraft) -> list[str]:
+        """Ids of the phrases in ``book`` that may not be saved."""
+        return [
+            draft.id
+            for draft in book.phrases
+            if any(
+                severity is Severity.ERROR
+                for found in self.input_errors(draft).values()
+                for severity, _ in found
+            )
+        ]
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def update(self, book: BookDraft, index: int, draft: PhraseDraft) -> None:
+        book.phrases[index] = draft
+        book.dirty = True
+
+    def add(self, book: BookDraft, after: int | None = None) -> int:
+        self._remember("新建回复")
+        draft = PhraseDraft(id=self._free_id("new-reply"), title="新回复", text="亲，")
+        position = len(book.phrases) if after is None else after + 1
+        book.phrases.insert(position, draft)
+        book.dirty = True
+        return position
+
+    def duplicate(self, book: BookDraft, index: int) -> int:
+        self._remember("复制回复")
+        draft = copy.deepcopy(book.phrases[index])
+        draft.id = self._free_id(draft.id)
+        draft.keys = []  # codes must stay unique
+        book.phrases.insert(index + 1, draft)
+        book.dirty = True
+        return index + 1
+
+    def delete(self, book: BookDraft, index: int) -> PhraseDraft:
+        self._remember(f"删除 {book.phrases[index].id}")
+        book.dirty = True
+        return book.phrases.pop(index)
+
+    def move(self, book: BookDraft, index: int, target: BookDraft) -> int:
+        self._remember(f"移动 {book.phrases[index].id}")
+        draft = book.phrases.pop(index)
+        target.phrases.append(draft)
+        book.dirty = target.dirty = True
+        return len(target.phrases) - 1
+
+    def reorder(self, book: BookDraft, index: int, step: int) -> int:
+        target = index + step
+        if not 0 <= target < len(book.phrases):
+            return index
+        self._remember("调整顺序")
+        book.phrases[index], book.phrases[target] = book.phrases[target], book.phrases[index]
+        book.dirty = True
+        return target
+
+    def new_book(self, directory: Path, name: str, stage: Stage) -> BookDraft:
+        self._remember(f"新建短语书 {name}")
+        stem = re.sub(r"[^\w\-]+", "-", name).strip("-") or "book"
+        path = directory / f"{stem}.toml"
+        number = 2
+        while path.exists() or any(book.path == path for book in self.books):
+            path = directory / f"{stem}-{number}.toml"
+            number += 1
+        book = BookDraft(path, name, stage, dirty=True)
+        self.books.append(book)
+        return book
+
+    def _free_id(self, base: str) -> str:
+        taken = {draft.id for draft in self.all_drafts()}
+        stem = re.sub(r"-\d+$", "", base) or "reply"
+        number = 2
+        candidate = base if base not in taken else f"{stem}-{number}"
+        while candidate in taken:
+            number += 1
+            candidate = f"{stem}-{number}"
+        return candidate
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def save(self, book: BookDraft, *, path: Path | None = None) -> store.Saved:
+        """Write one book (only if it changed). Refuses phrases with errors; raises
+        store.ConflictError if the file changed on disk since it was read."""
+        invalid = self.errors_in(book)
+        if invalid:
+            raise InvalidPhrasesError(invalid)
+        target = path or book.path
+        expected = book.sha256 if path is None else store.file_digest(target)
+        if path is not None and expected is not None:
+            raise store.ConflictError(target)  # never overwrite another file when saving as
+        saved = store.save_book(book.to_book(), expected_sha256=expected, path=target)
+        book.path, book.sha256, book.dirty, book.has_comments = target, saved.sha256, False, False
+        return saved
+
+    def reload(self, book: BookDraft) -> BookDraft:
+        """Throw away this book's edits and read it again from disk."""
+        loaded, _ = read_book(book.path)
+        if loaded is None:
+            raise ValueError(f"{book.path} 无法读取")
+        fresh = BookDraft.from_book(loaded)
+        self.books[self.books.index(book)] = fresh
+        return fresh
