@@ -240,6 +240,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
             shop=args.shop,
             history=not args.no_history,
             clock=(lambda: now) if now is not None else None,
+            start_in_editor=getattr(args, "command", None) == "edit",
         )
     except KeyError:
         raise UsageError(f"找不到店铺 {args.shop!r}") from None
@@ -302,6 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json"], default="text", help="text：每行一条；json：对象列表"
     )
     check.set_defaults(handler=cmd_check)
+
+    edit = commands.add_parser(
+        "edit", parents=[common], help="打开短语书编辑器", description="在界面里编辑短语书（主管用）。"
+    )
+    edit.set_defaults(handler=cmd_tui)
 
     restore = commands.add_parser(
         "restore",

@@ -137,9 +137,11 @@ class Library:
 
     def template(self, phrase: Phrase, variant: int = 0) -> Template:
         text = phrase.wordings[variant % len(phrase.wordings)]
-        key = f"{phrase.id}\x00{variant}"
-        if (parsed := self._templates.get(key)) is None:
-            parsed = self._templates[key] = parse(text)
+        # Keyed by the text itself: the editor previews drafts whose id stays while text changes.
+        if (parsed := self._templates.get(text)) is None:
+            if len(self._templates) > 10_000:
+                self._templates.clear()
+            parsed = self._templates[text] = parse(text)
         return parsed
 
     def values(

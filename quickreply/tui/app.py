@@ -63,8 +63,10 @@ class QuickReplyApp(App[None]):
         copier: Copier | None = None,
         clock: Callable[[], dt.datetime] | None = None,
         watch: bool = True,
+        start_in_editor: bool = False,
     ) -> None:
         super().__init__()
+        self.start_in_editor = start_in_editor
         self.library = library
         self.shop: Shop | None = library.shop(shop)
         self.usage = usage
@@ -89,6 +91,8 @@ class QuickReplyApp(App[None]):
         if self.watching:
             self.set_interval(RELOAD_INTERVAL, self._check_files)
         self._announce_problems()
+        if self.start_in_editor:
+            self.action_open_editor()
 
     def _announce_problems(self) -> None:
         errors = [problem for problem in self.library.problems if problem.severity is Severity.ERROR]
@@ -173,6 +177,18 @@ class QuickReplyApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen([*SearchScreen.BINDINGS, *self.BINDINGS]))
 
+    def action_open_editor(self) -> None:
+        from .screens.editor import EditorScreen, open_editor
+
+        if isinstance(self.screen, EditorScreen):
+            return
+
+        def closed(_: None) -> None:
+            self._files = {}  # whatever was saved: read the books again
+            self._reload()
+
+        self.push_screen(open_editor(self), closed)
+
     def action_show_problems(self) -> None:
         if not isinstance(self.screen, ProblemsScreen):
             self.push_screen(ProblemsScreen(self.library.problems))
@@ -213,6 +229,7 @@ def make_app(
     copier: Copier | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     watch: bool = True,
+    start_in_editor: bool = False,
 ) -> QuickReplyApp:
     """Build the app for the CLI and for tests."""
     library = load(*(directories or []), clock=clock)
@@ -225,4 +242,12 @@ def make_app(
             library.problems.append(
                 Problem(default_usage_path(), 1, f"无法打开使用记录：{error}", Severity.WARNING, "usage")
             )
-    return QuickReplyApp(library, shop=shop, usage=usage, copier=copier, clock=clock, watch=watch)
+    return QuickReplyApp(
+        library,
+        shop=shop,
+        usage=usage,
+        copier=copier,
+        clock=clock,
+        watch=watch,
+        start_in_editor=start_in_editor,
+    )

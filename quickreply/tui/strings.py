@@ -46,6 +46,7 @@ class Strings:
     key_stage_back: str = "上一阶段"
     key_variant: str = "换个说法"
     key_shop: str = "切换店铺"
+    key_edit: str = "编辑"
     key_help: str = "帮助"
     key_problems: str = "问题"
     key_quit: str = "退出"
@@ -121,6 +122,7 @@ ENGLISH = Strings(
     key_stage_back="Prev stage",
     key_variant="Other wording",
     key_shop="Shop",
+    key_edit="Edit",
     key_help="Help",
     key_problems="Problems",
     key_quit="Quit",

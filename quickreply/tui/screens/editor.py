@@ -1,0 +1,385 @@
+"""The team lead's editor: books and replies in a tree, a form for the selected reply, a live
+preview, and findings beside each field. A thin layer over quickreply.editing.EditSession."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+
+# Tree labels are rich Text (Textual's Tree copies them); Text(s) is never parsed as markup.
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea, Tree
+
+from ... import store
+from ...editing import BookDraft, EditSession, InvalidPhrasesError, PhraseDraft
+from ...model import Severity, Stage
+from ...rules import load_rules
+from ..widgets.preview import filled_reply
+from .confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from ..app import QuickReplyApp
+
+VARIANT_SEPARATOR = "---"
+FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "expires")
+LABELS = {
+    "id": "id（小写字母、数字、连字符）",
+    "title": "标题",
+    "stage": "阶段",
+    "keys": "快捷编码（空格分隔）",
+    "tags": "标签（空格分隔）",
+    "text": "回复内容",
+    "variants": "其他说法（每种之间单独一行 ---）",
+    "note": "备注（只给主管看）",
+    "expires": "过期日期（活动话术，YYYY-MM-DD，可空）",
+}
+SEVERITY_STYLES = {
+    Severity.ERROR: "bold $text-error",
+    Severity.WARNING: "$text-warning",
+    Severity.INFO: "$text-muted",
+}
+Node = tuple[BookDraft, int | None]
+
+
+class EditorScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save_book", "保存本书", id="editor.save", tooltip="保存当前回复所在的书"),
+        Binding("ctrl+n", "add_reply", "新回复", id="editor.add", tooltip="在当前回复后新建一条"),
+        Binding("ctrl+d", "duplicate_reply", "复制一条", id="editor.duplicate", tooltip="复制当前回复"),
+        Binding(
+            "ctrl+x", "delete_reply", "删除", id="editor.delete", tooltip="删除当前回复（会先确认，可撤销）"
+        ),
+        Binding("ctrl+z", "undo", "撤销", id="editor.undo", tooltip="撤销新建、复制、删除、移动、排序"),
+        Binding("ctrl+up", "reorder(-1)", "上移", id="editor.up", show=False, tooltip="在书中上移"),
+        Binding("ctrl+down", "reorder(1)", "下移", id="editor.down", show=False, tooltip="在书中下移"),
+        Binding("ctrl+o", "move_reply", "移到…", id="editor.move", tooltip="移到另一本书"),
+        Binding("ctrl+b", "new_book", "新书", id="editor.new-book", tooltip="新建一本短语书"),
+        Binding(
+            "escape", "close_editor", "返回", id="editor.close", tooltip="回到搜索（有未保存修改时先询问）"
+        ),
+    ]
+
+    def __init__(self, session: EditSession) -> None:
+        super().__init__()
+        self.session = session
+        self.current: Node | None = None
+        self._filling = False  # True while the form is filled from a draft (not user edits)
+
+    @property
+    def quick(self) -> QuickReplyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="editor-body"):
+            yield Tree(Text("短语书"), id="book-tree")
+            with VerticalScroll(id="editor-form"):
+                for name in FIELDS:
+                    yield Label(LABELS[name], classes="field-label")
+                    if name == "stage":
+                        options = [("跟随书的阶段", "")] + [(stage.label, stage.value) for stage in Stage]
+                        yield Select(options, allow_blank=False, value="", id="field-stage")
+                    elif name in ("text", "variants", "note"):
+                        yield TextArea(id=f"field-{name}", classes=f"area-{name}")
+                    else:
+                        yield Input(id=f"field-{name}")
+                    yield Static("", id=f"findings-{name}", classes="findings")
+            with Vertical(id="editor-side"):
+                yield Label("预览（当前店铺）", classes="field-label")
+                yield Static("", id="editor-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.rebuild_tree()
+
+    # --- tree ------------------------------------------------------------------------------------
+
+    def rebuild_tree(self, select: Node | None = None) -> None:
+        tree = self.query_one(Tree)
+        tree.clear()
+        tree.root.expand()
+        target_line = None
+        for book in self.session.books:
+            mark = " *" if book.dirty else ""
+            branch = tree.root.add(
+                Text(f"{book.name}（{book.stage.label}）{mark}"), data=(book, None), expand=True
+            )
+            for index, draft in enumerate(book.phrases):
+                leaf = branch.add_leaf(Text(draft.title or draft.id), data=(book, index))
+                if select is not None and select[0] is book and select[1] == index:
+                    target_line = leaf
+        if target_line is None and self.session.books and self.session.books[0].phrases:
+            target_line = tree.root.children[0].children[0]
+        if target_line is not None:
+            self.call_after_refresh(tree.move_cursor, target_line)
+            self.show(target_line.data)
+
+    @on(Tree.NodeHighlighted)
+    def node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
+        if event.node.data is not None and event.node.data[1] is not None:
+            self.show(event.node.data)
+
+    # --- form ------------------------------------------------------------------------------------
+
+    def show(self, node: Node) -> None:
+        book, index = node
+        if index is None or index >= len(book.phrases):
+            return
+        self.current = node
+        draft = book.phrases[index]
+        self._filling = True
+        try:
+            self.query_one("#field-id", Input).value = draft.id
+            self.query_one("#field-title", Input).value = draft.title
+            self.query_one("#field-stage", Select).value = draft.stage.value if draft.stage else ""
+            self.query_one("#field-keys", Input).value = " ".join(draft.keys)
+            self.query_one("#field-tags", Input).value = " ".join(draft.tags)
+            self.query_one("#field-text", TextArea).text = draft.text
+            self.query_one("#field-variants", TextArea).text = f"\n{VARIANT_SEPARATOR}\n".join(draft.variants)
+            self.query_one("#field-note", TextArea).text = draft.note
+            self.query_one("#field-expires", Input).value = draft.expires.isoformat() if draft.expires else ""
+        finally:
+            self.call_after_refresh(self._done_filling)
+        self.refresh_findings(draft, {})
+
+    def _done_filling(self) -> None:
+        self._filling = False
+
+    def read_form(self) -> tuple[PhraseDraft, dict[str, str]]:
+        """The draft the form describes, and errors of fields that cannot even be read."""
+        errors: dict[str, str] = {}
+        expires_text = self.query_one("#field-expires", Input).value.strip()
+        expires = None
+        if expires_text:
+            try:
+                expires = dt.date.fromisoformat(expires_text)
+            except ValueError:
+                errors["expires"] = "日期格式应为 2026-12-12"
+        stage_value = self.query_one("#field-stage", Select).value
+        variants = re.split(
+            rf"\n\s*{VARIANT_SEPARATOR}\s*\n", self.query_one("#field-variants", TextArea).text
+        )
+        draft = PhraseDraft(
+            id=self.query_one("#field-id", Input).value.strip(),
+            title=self.query_one("#field-title", Input).value,
+            text=self.query_one("#field-text", TextArea).text,
+            stage=Stage(stage_value) if isinstance(stage_value, str) and stage_value else None,
+            keys=re.split(r"[\s,，]+", self.query_one("#field-keys", Input).value.strip()),
+            tags=re.split(r"[\s,，]+", self.query_one("#field-tags", Input).value.strip()),
+            variants=[variant.strip("\n") for variant in variants if variant.strip()],
+            note=self.query_one("#field-note", TextArea).text,
+            expires=expires,
+        )
+        draft.keys = [key for key in draft.keys if key]
+        draft.tags = [tag for tag in draft.tags if tag]
+        return draft, errors
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def field_changed(self) -> None:
+        if self._filling or self.current is None:
+            return
+        book, index = self.current
+        if index is None:
+            return
+        draft, errors = self.read_form()
+        if errors:
+            draft.expires = book.phrases[index].expires
+        if draft == book.phrases[index] and not errors:
+            return  # e.g. the form being filled in: nothing was edited
+        self.session.update(book, index, draft)
+        self.refresh_findings(draft, errors)
+        tree = self.query_one(Tree)
+        node = tree.cursor_node
+        if node is not None and node.data == self.current:
+            node.set_label(Text(draft.title or draft.id))
+            if node.parent is not None:
+                node.parent.set_label(Text(f"{book.name}（{book.stage.label}） *"))
+
+    def refresh_findings(self, draft: PhraseDraft, unreadable: dict[str, str]) -> None:
+        assert self.current is not None
+        book = self.current[0]
+        findings = self.session.validate(book, draft)
+        for name, message in unreadable.items():
+            findings.setdefault(name, []).append((Severity.ERROR, message))
+        for name in FIELDS:
+            lines = [
+                Content.styled(message, SEVERITY_STYLES[severity])
+                for severity, message in findings.get(name, [])
+            ]
+            self.query_one(f"#findings-{name}", Static).update(Content("\n").join(lines))
+        preview = self.query_one("#editor-preview", Static)
+        try:
+            pieces = self.quick.library.preview(draft.to_phrase(book), shop=self.quick.shop)
+            preview.update(filled_reply(pieces))
+        except Exception as error:
+            preview.update(Content(f"（无法预览：{error}）"))
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def _book_and_index(self) -> tuple[BookDraft, int | None] | None:
+        node = self.query_one(Tree).cursor_node
+        if node is None or node.data is None:
+            return self.current
+        return node.data
+
+    def action_add_reply(self) -> None:
+        where = self._book_and_index()
+        if where is None:
+            return
+        book, index = where
+        position = self.session.add(book, after=index)
+        self.rebuild_tree(select=(book, position))
+
+    def action_duplicate_reply(self) -> None:
+        where = self._book_and_index()
+        if where is None or where[1] is None:
+            return
+        position = self.session.duplicate(where[0], where[1])
+        self.rebuild_tree(select=(where[0], position))
+
+    def action_delete_reply(self) -> None:
+        where = self._book_and_index()
+        if where is None or where[1] is None:
+            return
+        book, index = where
+        draft = book.phrases[index]
+
+        def decided(answer: str | None) -> None:
+            if answer == "delete":
+                self.session.delete(book, index)
+                self.rebuild_tree(select=(book, max(0, index - 1)))
+                self.notify(f"已删除 {draft.id}（Ctrl+Z 撤销）", markup=False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"删除回复「{draft.title}」（{draft.id}）？", [("delete", "删除"), ("keep", "保留")]
+            ),
+            decided,
+        )
+
+    def action_undo(self) -> None:
+        what = self.session.undo()
+        if what is None:
+            self.app.bell()
+            return
+        self.rebuild_tree()
+        self.notify(f"已撤销：{what}", markup=False)
+
+    def action_reorder(self, step: int) -> None:
+        where = self._book_and_index()
+        if where is None or where[1] is None:
+            return
+        position = self.session.reorder(where[0], where[1], step)
+        self.rebuild_tree(select=(where[0], position))
+
+    def action_move_reply(self) -> None:
+        where = self._book_and_index()
+        if where is None or where[1] is None:
+            return
+        book, index = where
+        others = [other for other in self.session.books if other is not book]
+        if not others:
+            self.app.bell()
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None and answer.isdigit():
+                target = others[int(answer)]
+                position = self.session.move(book, index, target)
+                self.rebuild_tree(select=(target, position))
+
+        answers = [(str(number), other.name) for number, other in enumerate(others)]
+        self.app.push_screen(ConfirmScreen("移到哪本书？", answers), chosen)
+
+    def action_new_book(self) -> None:
+        directory = self.quick.library.directories[0]
+        stage = self.current[0].stage if self.current else Stage.PRE_SALE
+        name = f"新短语书{len(self.session.books) + 1}"
+        book = self.session.new_book(directory, name, stage)
+        position = self.session.add(book)
+        self.rebuild_tree(select=(book, position))
+        self.notify(f"已新建《{name}》：{book.path.name}（Ctrl+S 保存）", markup=False)
+
+    def action_save_book(self) -> None:
+        where = self._book_and_index()
+        if where is None:
+            return
+        book = where[0]
+        if book.has_comments:
+            question = f"{book.path.name} 里有 # 注释，保存会丢失它们（旧版本会备份）。继续保存？"
+
+            def go(answer: str | None) -> None:
+                if answer == "save":
+                    book.has_comments = False
+                    self._save(book)
+
+            self.app.push_screen(ConfirmScreen(question, [("save", "保存"), ("cancel", "取消")]), go)
+            return
+        self._save(book)
+
+    def _save(self, book: BookDraft) -> None:
+        try:
+            saved = self.session.save(book)
+        except InvalidPhrasesError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        except store.ConflictError:
+            self._resolve_conflict(book)
+            return
+        except OSError as error:
+            self.notify(f"保存失败，原文件未改动：{error}", severity="error", markup=False)
+            return
+        self.rebuild_tree(select=self.current)
+        self.notify(f"已保存 {saved.path.name}", markup=False)
+
+    def _resolve_conflict(self, book: BookDraft) -> None:
+        question = f"{book.path.name} 在你打开后被别人改过，不会覆盖。怎么办？"
+
+        def decided(answer: str | None) -> None:
+            if answer == "reload":
+                self.session.reload(book)
+                self.rebuild_tree()
+                self.notify("已重新载入（你的修改已放弃）", markup=False)
+            elif answer == "save-as":
+                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+                target = book.path.with_name(f"{book.path.stem}-{stamp}.toml")
+                try:
+                    self.session.save(book, path=target)
+                except (store.ConflictError, OSError) as error:
+                    self.notify(f"另存失败：{error}", severity="error", markup=False)
+                    return
+                self.rebuild_tree(select=self.current)
+                self.notify(f"已另存为 {target.name}", markup=False)
+
+        answers = [("save-as", "另存为新文件"), ("reload", "重新载入"), ("cancel", "取消")]
+        self.app.push_screen(ConfirmScreen(question, answers), decided)
+
+    def action_close_editor(self) -> None:
+        if not self.session.dirty:
+            self.dismiss(None)
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "有未保存的修改，离开就会丢失。", [("stay", "留下继续编辑"), ("discard", "不保存，离开")]
+            ),
+            decided,
+        )
+
+
+def open_editor(app: QuickReplyApp) -> EditorScreen:
+    rules, _ = load_rules(app.library.directories)
+    return EditorScreen(EditSession(app.library.books, app.library.shops, rules))
