@@ -43,6 +43,7 @@ class QuickReplyApp(App[None]):
         Binding(
             "f1", "show_help", T.key_help, id="app.help", tooltip="显示全部快捷键（搜索框为空时也可按 ?）"
         ),
+        Binding("f3", "open_editor", T.key_edit, id="app.edit", tooltip="编辑短语书（主管用）"),
         Binding("f2", "show_problems", T.key_problems, id="app.problems", tooltip="短语书的错误和警告"),
         Binding(
             "f4",

@@ -1,0 +1,174 @@
+"""Pilot tests of the team lead's editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TextArea, Tree
+
+import quickreply
+from quickreply.tui.screens.confirm import ConfirmScreen
+from quickreply.tui.screens.editor import EditorScreen
+from quickreply.tui.screens.search import SearchScreen
+
+from .conftest import AppFactory
+
+
+def editor(app) -> EditorScreen:
+    screen = app.screen
+    assert isinstance(screen, EditorScreen)
+    return screen
+
+
+async def open_editor(app, pilot) -> EditorScreen:
+    await pilot.press("f3")
+    await pilot.pause()
+    return editor(app)
+
+
+async def set_field(screen: EditorScreen, pilot, name: str, value: str) -> None:
+    widget = screen.query_one(f"#field-{name}")
+    if isinstance(widget, TextArea):
+        widget.text = value
+    else:
+        assert isinstance(widget, Input)
+        widget.value = value
+    await pilot.pause()
+
+
+def findings(screen: EditorScreen, name: str) -> str:
+    return str(screen.query_one(f"#findings-{name}").visual)
+
+
+async def test_edit_validate_and_save(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(app, pilot)
+        assert screen.query_one("#field-id", Input).value == "greet-welcome"
+        await set_field(screen, pilot, "id", "invoice-yes")
+        assert "已被使用" in findings(screen, "id")
+        await set_field(screen, pilot, "id", "greet-welcome")
+        await set_field(screen, pilot, "keys", "fp")
+        assert "invoice-yes" in findings(screen, "keys")
+        await set_field(screen, pilot, "keys", "hy")
+        await set_field(screen, pilot, "text", "亲，{shop_name}欢迎您，最好的服务给最好的您")
+        assert "absolute-claim" in findings(screen, "text")
+        assert "青禾家居旗舰店欢迎您" in str(screen.query_one("#editor-preview").visual)
+        assert screen.session.books[0].dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = quickreply.load(books_copy)
+        assert saved.phrase("greet-welcome").text == "亲，{shop_name}欢迎您，最好的服务给最好的您"
+        assert not screen.session.books[0].dirty
+
+
+async def test_invalid_input_blocks_saving_not_the_app(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    before = (books_copy / "01-presale.toml").read_bytes()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "  ")
+        await set_field(screen, pilot, "text", "{a.b}")
+        assert "不能为空" in findings(screen, "title") and "占位符" in findings(screen, "text")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("不能保存" in n.message for n in app._notifications)
+        assert (books_copy / "01-presale.toml").read_bytes() == before
+
+
+async def test_add_delete_undo_move(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_editor(app, pilot)
+        first = screen.session.books[0]
+        count = len(first.phrases)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert len(first.phrases) == count + 1
+        assert screen.query_one("#field-id", Input).value == "new-reply"
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#answer-delete")
+        await pilot.pause()
+        assert len(first.phrases) == count
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(screen.session.books[0].phrases) == count + 1
+        # Move the current reply to the second book.
+        screen.query_one(Tree).move_cursor(screen.query_one(Tree).root.children[0].children[0])
+        await pilot.pause()
+        moved = screen.session.books[0].phrases[0].id
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.click("#answer-0")
+        await pilot.pause()
+        assert screen.session.books[1].phrases[-1].id == moved
+
+
+async def test_conflict_is_never_overwritten(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    book = books_copy / "01-presale.toml"
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "我的标题")
+        colleague = book.read_text(encoding="utf-8").replace("欢迎语", "同事改的欢迎语")
+        book.write_text(colleague, encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#answer-save-as")
+        await pilot.pause()
+        assert book.read_text(encoding="utf-8") == colleague
+        copies = [path for path in books_copy.glob("01-presale-*.toml")]
+        assert len(copies) == 1 and "我的标题" in copies[0].read_text(encoding="utf-8")
+
+
+async def test_unsaved_changes_ask_before_leaving(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "改了")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#answer-stay")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#answer-discard")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_new_book_with_replies_saved_and_reopened(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(app, pilot)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        for number in range(3):
+            if number:
+                await pilot.press("ctrl+n")
+                await pilot.pause()
+            await set_field(screen, pilot, "id", f"dec-{number}")
+            await set_field(screen, pilot, "title", f"十二月第{number}条")
+            await set_field(screen, pilot, "text", f"亲，这是第{number}条，{{shop_name}}祝您愉快。")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    reopened = quickreply.load(books_copy)
+    assert [reopened.phrase(f"dec-{n}").title for n in range(3)] == [
+        "十二月第0条",
+        "十二月第1条",
+        "十二月第2条",
+    ]
+
+
+def test_editor_snapshot(snap_compare, books_copy: Path) -> None:
+    """The editor at 100×30: the tree of books, the form for 欢迎语, and its preview."""
+    from quickreply.tui.app import make_app
+    from tests.conftest import FROZEN_NOW
+
+    app = make_app([books_copy], history=False, clock=lambda: FROZEN_NOW, watch=False, start_in_editor=True)
+    assert snap_compare(app, terminal_size=(100, 30))
