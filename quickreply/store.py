@@ -60,9 +60,12 @@ def book_to_toml(book: Book) -> str:
     header: dict[str, Any] = {"name": book.name, "stage": book.stage.value}
     if book.description:
         header["description"] = book.description
-    data = {"book": header, "phrase": [phrase_table(phrase, book.stage) for phrase in book.phrases]}
-    # multiline_strings: replies with line breaks stay readable as """ blocks.
-    return tomli_w.dumps(data, multiline_strings=True)
+    # Written table by table: tomli-w alone puts short phrases in one inline array and the
+    # [book] table last. multiline_strings: replies with line breaks stay readable as """ blocks.
+    parts = [tomli_w.dumps({"book": header}, multiline_strings=True)]
+    for phrase in book.phrases:
+        parts.append("[[phrase]]\n" + tomli_w.dumps(phrase_table(phrase, book.stage), multiline_strings=True))
+    return "\n".join(parts)
 
 
 # --- comments --------------------------------------------------------------------------------

@@ -176,7 +176,9 @@ class QuickReplyApp(App[None]):
 
     def action_show_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen([*SearchScreen.BINDINGS, *self.BINDINGS]))
+            # The keys of the screen in use (search or editor), then the app's own.
+            screen_keys = [b for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
+            self.push_screen(HelpScreen([*screen_keys, *self.BINDINGS]))
 
     def action_open_editor(self) -> None:
         from .screens.editor import EditorScreen, open_editor

@@ -82,24 +82,24 @@ async def test_add_delete_undo_move(make: AppFactory, books_copy: Path) -> None:
         screen = await open_editor(app, pilot)
         first = screen.session.books[0]
         count = len(first.phrases)
-        await pilot.press("ctrl+n")
+        await pilot.press("f5")
         await pilot.pause()
         assert len(first.phrases) == count + 1
         assert screen.query_one("#field-id", Input).value == "new-reply"
-        await pilot.press("ctrl+x")
+        await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.click("#answer-delete")
         await pilot.pause()
         assert len(first.phrases) == count
-        await pilot.press("ctrl+z")
+        await pilot.press("f9")
         await pilot.pause()
         assert len(screen.session.books[0].phrases) == count + 1
         # Move the current reply to the second book.
         screen.query_one(Tree).move_cursor(screen.query_one(Tree).root.children[0].children[0])
         await pilot.pause()
         moved = screen.session.books[0].phrases[0].id
-        await pilot.press("ctrl+o")
+        await pilot.press("f7")
         await pilot.pause()
         await pilot.click("#answer-0")
         await pilot.pause()
@@ -146,11 +146,11 @@ async def test_new_book_with_replies_saved_and_reopened(make: AppFactory, books_
     app = make(books_copy)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_editor(app, pilot)
-        await pilot.press("ctrl+b")
+        await pilot.press("f10")
         await pilot.pause()
         for number in range(3):
             if number:
-                await pilot.press("ctrl+n")
+                await pilot.press("f5")
                 await pilot.pause()
             await set_field(screen, pilot, "id", f"dec-{number}")
             await set_field(screen, pilot, "title", f"十二月第{number}条")

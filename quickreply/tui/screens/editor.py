@@ -50,18 +50,18 @@ Node = tuple[BookDraft, int | None]
 
 
 class EditorScreen(Screen[None]):
+    # Structural actions sit on function keys: Ctrl+letters belong to the text fields
+    # (Ctrl+X cut, Ctrl+Z undo typing, Ctrl+D delete…).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save_book", "保存本书", id="editor.save", tooltip="保存当前回复所在的书"),
-        Binding("ctrl+n", "add_reply", "新回复", id="editor.add", tooltip="在当前回复后新建一条"),
-        Binding("ctrl+d", "duplicate_reply", "复制一条", id="editor.duplicate", tooltip="复制当前回复"),
-        Binding(
-            "ctrl+x", "delete_reply", "删除", id="editor.delete", tooltip="删除当前回复（会先确认，可撤销）"
-        ),
-        Binding("ctrl+z", "undo", "撤销", id="editor.undo", tooltip="撤销新建、复制、删除、移动、排序"),
+        Binding("f5", "add_reply", "新回复", id="editor.add", tooltip="在当前回复后新建一条"),
+        Binding("f6", "duplicate_reply", "复制一条", id="editor.duplicate", tooltip="复制当前回复"),
+        Binding("f8", "delete_reply", "删除", id="editor.delete", tooltip="删除当前回复（会先确认，可撤销）"),
+        Binding("f9", "undo", "撤销", id="editor.undo", tooltip="撤销新建、复制、删除、移动、排序"),
         Binding("ctrl+up", "reorder(-1)", "上移", id="editor.up", show=False, tooltip="在书中上移"),
         Binding("ctrl+down", "reorder(1)", "下移", id="editor.down", show=False, tooltip="在书中下移"),
-        Binding("ctrl+o", "move_reply", "移到…", id="editor.move", tooltip="移到另一本书"),
-        Binding("ctrl+b", "new_book", "新书", id="editor.new-book", tooltip="新建一本短语书"),
+        Binding("f7", "move_reply", "移到…", id="editor.move", tooltip="移到另一本书"),
+        Binding("f10", "new_book", "新书", id="editor.new-book", tooltip="新建一本短语书"),
         Binding(
             "escape", "close_editor", "返回", id="editor.close", tooltip="回到搜索（有未保存修改时先询问）"
         ),
@@ -231,6 +231,10 @@ class EditorScreen(Screen[None]):
             return self.current
         return node.data
 
+    def _focus_id(self) -> None:
+        """A new reply starts with its id: typing replaces the suggested one."""
+        self.call_after_refresh(self.query_one("#field-id", Input).focus)
+
     def action_add_reply(self) -> None:
         where = self._book_and_index()
         if where is None:
@@ -238,6 +242,7 @@ class EditorScreen(Screen[None]):
         book, index = where
         position = self.session.add(book, after=index)
         self.rebuild_tree(select=(book, position))
+        self._focus_id()
 
     def action_duplicate_reply(self) -> None:
         where = self._book_and_index()
@@ -245,6 +250,7 @@ class EditorScreen(Screen[None]):
             return
         position = self.session.duplicate(where[0], where[1])
         self.rebuild_tree(select=(where[0], position))
+        self._focus_id()
 
     def action_delete_reply(self) -> None:
         where = self._book_and_index()
@@ -257,7 +263,7 @@ class EditorScreen(Screen[None]):
             if answer == "delete":
                 self.session.delete(book, index)
                 self.rebuild_tree(select=(book, max(0, index - 1)))
-                self.notify(f"已删除 {draft.id}（Ctrl+Z 撤销）", markup=False)
+                self.notify(f"已删除 {draft.id}（F9 撤销）", markup=False)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -307,6 +313,7 @@ class EditorScreen(Screen[None]):
         book = self.session.new_book(directory, name, stage)
         position = self.session.add(book)
         self.rebuild_tree(select=(book, position))
+        self._focus_id()
         self.notify(f"已新建《{name}》：{book.path.name}（Ctrl+S 保存）", markup=False)
 
     def action_save_book(self) -> None:
