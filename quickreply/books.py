@@ -316,7 +316,15 @@ def read_book(path: Path) -> tuple[Book | None, list[Problem]]:
 
 
 def read_shops(path: Path) -> tuple[list[Shop], list[Problem]]:
-    data, raw, problem = read_toml(path)
+    raw_bytes = _read_bytes(path)
+    if isinstance(raw_bytes, Problem):
+        return [], [raw_bytes]
+    return parse_shops(path, raw_bytes)
+
+
+def parse_shops(path: Path, raw_bytes: bytes) -> tuple[list[Shop], list[Problem]]:
+    """Shops from the text of a shops.toml (the editor checks unsaved text with this)."""
+    data, raw, problem = parse_toml(path, raw_bytes)
     if data is None:
         return [], [problem] if problem else []
     problems: list[Problem] = []

@@ -180,6 +180,25 @@ class QuickReplyApp(App[None]):
             screen_keys = [b for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
             self.push_screen(HelpScreen([*screen_keys, *self.BINDINGS]))
 
+    async def action_quit(self) -> None:
+        """Quitting with unsaved edits in the editor asks first."""
+        from .screens.confirm import ConfirmScreen
+        from .screens.editor import EditorScreen
+
+        editors = [screen for screen in self.screen_stack if isinstance(screen, EditorScreen)]
+        if not any(editor.session.dirty for editor in editors):
+            self.exit()
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == "quit":
+                self.exit()
+
+        question = "有未保存的修改，退出就会丢失。"
+        self.push_screen(
+            ConfirmScreen(question, [("stay", "留下继续编辑"), ("quit", "不保存，退出")]), decided
+        )
+
     def action_open_editor(self) -> None:
         from .screens.editor import EditorScreen, open_editor
 

@@ -172,3 +172,41 @@ def test_editor_snapshot(snap_compare, books_copy: Path) -> None:
 
     app = make_app([books_copy], history=False, clock=lambda: FROZEN_NOW, watch=False, start_in_editor=True)
     assert snap_compare(app, terminal_size=(100, 30))
+
+
+async def test_quitting_with_unsaved_changes_asks(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "改了")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await pilot.click("#answer-quit")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_shops_are_edited_checked_and_saved(make: AppFactory, books_copy: Path) -> None:
+    from quickreply.tui.screens.shops import ShopsScreen
+
+    app = make(books_copy)
+    shops = books_copy / "shops.toml"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press("f11")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ShopsScreen)
+        area = screen.query_one("#shops-text", TextArea)
+        area.text = area.text.replace('cutoff = "16:00"', 'cutoff = "4pm"')
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ShopsScreen)  # refused: not a time
+        assert "cutoff" in str(screen.query_one("#shops-findings").visual)
+        area.text = area.text.replace('cutoff = "4pm"', 'cutoff = "17:30"')
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+    assert quickreply.load(books_copy).shop().cutoff == "17:30"
+    assert 'cutoff = "17:30"' in shops.read_text(encoding="utf-8")

@@ -61,6 +61,7 @@ class EditorScreen(Screen[None]):
         Binding("ctrl+up", "reorder(-1)", "上移", id="editor.up", show=False, tooltip="在书中上移"),
         Binding("ctrl+down", "reorder(1)", "下移", id="editor.down", show=False, tooltip="在书中下移"),
         Binding("f7", "move_reply", "移到…", id="editor.move", tooltip="移到另一本书"),
+        Binding("f11", "edit_shops", "店铺", id="editor.shops", tooltip="编辑 shops.toml 里的店铺信息"),
         Binding("f10", "new_book", "新书", id="editor.new-book", tooltip="新建一本短语书"),
         Binding(
             "escape", "close_editor", "返回", id="editor.close", tooltip="回到搜索（有未保存修改时先询问）"
@@ -369,6 +370,17 @@ class EditorScreen(Screen[None]):
 
         answers = [("save-as", "另存为新文件"), ("reload", "重新载入"), ("cancel", "取消")]
         self.app.push_screen(ConfirmScreen(question, answers), decided)
+
+    def action_edit_shops(self) -> None:
+        from .shops import ShopsScreen
+
+        path = self.quick.library.directories[0] / "shops.toml"
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.notify(f"已保存 {path.name}", markup=False)
+
+        self.app.push_screen(ShopsScreen(path), closed)
 
     def action_close_editor(self) -> None:
         if not self.session.dirty:

@@ -1,0 +1,67 @@
+"""Edit shops.toml: the values replies are filled with. Checked before saving; saved safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static, TextArea
+
+from ... import store
+from ...books import parse_shops
+from ...model import Severity
+
+TEMPLATE = """# 每个 [[shop]] 一家店；shop_name 必填，每个键都是回复里可用的占位符。
+[[shop]]
+shop_name = "我的店铺"
+cutoff = "16:00"
+"""
+
+
+class ShopsScreen(ModalScreen[bool]):
+    """Returns True when shops.toml was saved."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save_shops", "保存店铺", id="shops.save", tooltip="检查并保存 shops.toml"),
+        Binding("escape", "cancel", "取消", id="shops.cancel", tooltip="不保存，关闭"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.sha256 = store.file_digest(path)
+        self.original = path.read_text(encoding="utf-8-sig") if self.sha256 else TEMPLATE
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="shops-dialog"):
+            yield Label(Content(f"店铺信息：{self.path}"), classes="dialog-title")
+            yield TextArea(self.original, id="shops-text")
+            yield Static("", id="shops-findings")
+            yield Label("Ctrl+S 检查并保存 · Esc 取消", classes="dialog-hint")
+
+    def action_save_shops(self) -> None:
+        text = self.query_one(TextArea).text
+        shops, problems = parse_shops(self.path, text.encode("utf-8"))
+        errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+        findings = self.query_one("#shops-findings", Static)
+        if errors or not shops:
+            lines = [problem.format() for problem in errors] or ["至少需要一家带 shop_name 的店铺"]
+            findings.update(Content.styled("\n".join(lines), "bold $text-error"))
+            return
+        try:
+            store.save_text(self.path, text, expected_sha256=self.sha256)
+        except store.ConflictError as error:
+            findings.update(Content.styled(str(error), "bold $text-error"))
+            return
+        except OSError as error:
+            findings.update(Content.styled(f"保存失败，原文件未改动：{error}", "bold $text-error"))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
