@@ -210,3 +210,15 @@ async def test_shops_are_edited_checked_and_saved(make: AppFactory, books_copy: 
         assert isinstance(app.screen, EditorScreen)
     assert quickreply.load(books_copy).shop().cutoff == "17:30"
     assert 'cutoff = "17:30"' in shops.read_text(encoding="utf-8")
+
+
+async def test_placeholders_are_highlighted_in_the_text_field(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "text", "亲，{shop_name}欢迎\n单号{tracking_no|稍后告知} {{字面}}")
+        area = screen.query_one("#field-text", TextArea)
+        line0, line1 = area.document.lines
+        spans = {row: [(s, e) for s, e, _ in area._highlights[row]] for row in (0, 1)}
+        assert [line0.encode()[s:e].decode() for s, e in spans[0]] == ["{shop_name}"]
+        assert [line1.encode()[s:e].decode() for s, e in spans[1]] == ["{tracking_no|稍后告知}"]

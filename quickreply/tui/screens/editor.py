@@ -23,6 +23,7 @@ from ...editing import BookDraft, EditSession, InvalidPhrasesError, PhraseDraft
 from ...model import Severity, Stage
 from ...rules import load_rules
 from ..widgets.preview import filled_reply
+from ..widgets.template_area import TemplateArea
 from .confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -87,7 +88,9 @@ class EditorScreen(Screen[None]):
                     if name == "stage":
                         options = [("跟随书的阶段", "")] + [(stage.label, stage.value) for stage in Stage]
                         yield Select(options, allow_blank=False, value="", id="field-stage")
-                    elif name in ("text", "variants", "note"):
+                    elif name in ("text", "variants"):
+                        yield TemplateArea(id=f"field-{name}", classes=f"area-{name}", theme="css")
+                    elif name == "note":
                         yield TextArea(id=f"field-{name}", classes=f"area-{name}")
                     else:
                         yield Input(id=f"field-{name}")
