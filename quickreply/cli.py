@@ -228,6 +228,50 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+EXTENSIONS = {
+    ".toml": "toml",
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "sogou",
+    ".ini": "sogou",
+}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exchange.export import FORMATS, export
+    from .store import write_atomic
+
+    fmt = args.format or EXTENSIONS.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        raise UsageError("无法从文件名判断格式，请用 --format 指定：" + "/".join(FORMATS))
+    stage = _parse_stage(args.stage)
+    library = _load(args)
+    _warn_problems(library)
+    try:
+        shop = library.shop(args.shop) if args.shop else None
+    except KeyError:
+        raise UsageError(f"找不到店铺 {args.shop!r}") from None
+    books = [book for book in library.books if args.book in (None, book.name)]
+    if args.book and not books:
+        raise UsageError(f"找不到短语书 {args.book!r}")
+    names = {book.name for book in books}
+    phrases = [p for p in library.phrases if p.book in names and (stage is None or p.stage is stage)]
+    result = export(books, phrases, library.shops, fmt, shop)
+    if args.output == "-":
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+    else:
+        write_atomic(Path(args.output), result.data)
+    print(f"已导出 {result.count} 条（{fmt}）到 {args.output}", file=sys.stderr)
+    for item in result.left_out:
+        print(f"未导出：{item}", file=sys.stderr)
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     now = _parse_now(args.now)
     # Deferred: Textual takes a while to import and only this command needs it.
@@ -308,6 +352,20 @@ def build_parser() -> argparse.ArgumentParser:
         "edit", parents=[common], help="打开短语书编辑器", description="在界面里编辑短语书（主管用）。"
     )
     edit.set_defaults(handler=cmd_tui)
+
+    exporting = commands.add_parser(
+        "export",
+        parents=[common],
+        help="导出短语（分享、表格、输入法、培训手册）",
+        description="格式按文件扩展名或 --format：toml/json（含店铺的合集）、csv/xlsx（分组、快捷编码、"
+        "快捷短语 + 我们的列）、sogou（输入法自定义短语）、md/html（培训手册）。",
+    )
+    exporting.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件，- 为标准输出")
+    exporting.add_argument("--format", choices=["toml", "json", "csv", "xlsx", "sogou", "md", "html"])
+    exporting.add_argument("--stage", metavar="S", help="只导出某阶段")
+    exporting.add_argument("--book", metavar="NAME", help="只导出某本书")
+    exporting.add_argument("--shop", metavar="NAME", help="填入这家店铺的信息")
+    exporting.set_defaults(handler=cmd_export)
 
     restore = commands.add_parser(
         "restore",

@@ -1,0 +1,1 @@
+"""Sharing phrasebooks: export to and import from files other shops and tools read."""

@@ -1,0 +1,243 @@
+"""Export phrases to toml/json bundles, csv/xlsx sheets, an input-method phrase file and a
+printable handbook (md/html)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli_w
+
+from ..model import Book, Phrase, Shop, Stage
+from ..store import phrase_table
+from ..template import MalformedTemplateError, MissingValuesError, Slot, parse, render
+from .rows import COLUMNS, phrase_row
+
+FORMATS = ("toml", "json", "csv", "xlsx", "sogou", "md", "html")
+
+
+@dataclass
+class Exported:
+    data: bytes
+    count: int
+    left_out: list[str] = field(default_factory=list)
+    """Ids of replies not exported, with the reason (sogou: no code or a per-chat value)."""
+
+
+def _fill(phrase: Phrase, text: str, shop: Shop | None) -> str | None:
+    """The text with the shop's values filled in, or None if it still needs per-chat values."""
+    if shop is None:
+        return text
+    try:
+        return render(text, [("shop", shop.values)]).text
+    except (MissingValuesError, MalformedTemplateError):
+        return None
+
+
+def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> str:
+    """Fill what the shop knows and keep per-chat placeholders. The result is still a valid
+    template (literal braces doubled), unless ``for_people``: then braces are shown as written."""
+    if shop is None and not for_people:
+        return text
+
+    def literal(piece: str) -> str:
+        return piece if for_people else piece.replace("{", "{{").replace("}", "}}")
+
+    pieces = []
+    for part in parse(text).parts:
+        if isinstance(part, Slot):
+            value = shop.values.get(part.name) if shop else None
+            pieces.append(literal(value) if value is not None else text[part.start : part.end])
+        else:
+            pieces.append(literal(part))
+    return "".join(pieces)
+
+
+def _readable(text: str, shop: Shop | None) -> str:
+    return _fill_keeping(text, shop, for_people=True)
+
+
+def _bundle(
+    books: Sequence[Book], phrases: Sequence[Phrase], shops: Sequence[Shop], shop: Shop | None
+) -> dict[str, Any]:
+    chosen = {phrase.id for phrase in phrases}
+    out_books = []
+    for book in books:
+        tables = []
+        for phrase in book.phrases:
+            if phrase.id in chosen:
+                table = phrase_table(phrase, book.stage)
+                table["text"] = _fill_keeping(phrase.text, shop)
+                if phrase.variants:
+                    table["variants"] = [_fill_keeping(v, shop) for v in phrase.variants]
+                tables.append(table)
+        if tables:
+            header: dict[str, Any] = {"name": book.name, "stage": book.stage.value}
+            if book.description:
+                header["description"] = book.description
+            out_books.append({**header, "phrase": tables})
+    return {
+        "bundle": {"format": "quickreply", "version": 1},
+        "book": out_books,
+        "shop": [dict(s.values) for s in shops],
+    }
+
+
+def export(
+    books: Sequence[Book],
+    phrases: Sequence[Phrase],
+    shops: Sequence[Shop],
+    fmt: str,
+    shop: Shop | None = None,
+) -> Exported:
+    if fmt == "toml":
+        data = tomli_w.dumps(_bundle(books, phrases, shops, shop), multiline_strings=True).encode()
+        return Exported(data, len(phrases))
+    if fmt == "json":
+        bundle = _bundle(books, phrases, shops, shop)
+        for book in bundle["book"]:
+            for table in book["phrase"]:
+                if "expires" in table:
+                    table["expires"] = table["expires"].isoformat()
+        return Exported(json.dumps(bundle, ensure_ascii=False, indent=2).encode() + b"\n", len(phrases))
+    rows = [
+        phrase_row(p, _fill_keeping(p.text, shop), tuple(_fill_keeping(v, shop) for v in p.variants))
+        for p in phrases
+    ]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return Exported(buffer.getvalue().encode("utf-8-sig"), len(rows))  # BOM: Excel shows Chinese
+    if fmt == "xlsx":
+        return Exported(_xlsx(rows), len(rows))
+    if fmt == "sogou":
+        return _sogou(phrases, shop)
+    if fmt == "md":
+        return Exported(_markdown(phrases, shop).encode(), len(phrases))
+    if fmt == "html":
+        return Exported(_html(phrases, shop).encode(), len(phrases))
+    raise ValueError(fmt)
+
+
+def _xlsx(rows: list[dict[str, str]]) -> bytes:
+    from openpyxl import Workbook  # deferred: only this format needs it
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "快捷短语"
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        # Text cells only: a value starting with = must never become a formula.
+        sheet.append([row[column] for column in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
+    """Sogou's custom phrases (``code,position=phrase``), also read by Rime and others.
+    Only replies with shortcut codes; shop values filled; per-chat ones left out."""
+    lines = ["; quickreply 导出的自定义短语：输入快捷编码即可上屏", ""]
+    left_out: list[str] = []
+    count = 0
+    for phrase in phrases:
+        if not phrase.keys:
+            continue
+        text = _fill(phrase, phrase.text, shop)
+        if text is None:
+            left_out.append(f"{phrase.id}（需要每次填写的信息）")
+            continue
+        for key in phrase.keys:
+            if not key.isascii() or not key.isalnum():
+                left_out.append(f"{phrase.id}（编码 {key} 含输入法不支持的符号）")
+                continue
+            lines.append(f"{key},1={text}")
+            count += 1
+    return Exported(("\n".join(lines) + "\n").encode("utf-8"), count, left_out)
+
+
+def _grouped(phrases: Sequence[Phrase]) -> list[tuple[Stage, list[tuple[str, list[Phrase]]]]]:
+    result = []
+    for stage in Stage:
+        books: dict[str, list[Phrase]] = {}
+        for phrase in phrases:
+            if phrase.stage is stage:
+                books.setdefault(phrase.book, []).append(phrase)
+        if books:
+            result.append((stage, list(books.items())))
+    return result
+
+
+def _markdown(phrases: Sequence[Phrase], shop: Shop | None) -> str:
+    out = ["# 客服快捷回复手册", "", "## 目录", ""]
+    groups = _grouped(phrases)
+    for stage, books in groups:
+        out.append(f"- {stage.label}")
+        out += [f"  - {name}（{len(items)} 条）" for name, items in books]
+    for stage, books in groups:
+        out += ["", f"## {stage.label}"]
+        for name, items in books:
+            out += ["", f"### {name}"]
+            for phrase in items:
+                keys = f"（快捷编码：{' / '.join(phrase.keys)}）" if phrase.keys else ""
+                out += ["", f"#### {phrase.title}{keys}", ""]
+                out += [f"> {line}" if line else ">" for line in _readable(phrase.text, shop).split("\n")]
+                for variant in phrase.variants:
+                    out += ["", "另一种说法：", ""] + [
+                        f"> {line}" for line in _readable(variant, shop).split("\n")
+                    ]
+    return "\n".join(out) + "\n"
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:52rem;
+margin:2rem auto;padding:0 1rem;color:#222;line-height:1.6}
+h1{border-bottom:3px solid #c0392b}h2{margin-top:2.5rem;color:#c0392b}h3{color:#555}
+.reply{border:1px solid #ddd;border-radius:8px;padding:.6rem 1rem;margin:1rem 0;break-inside:avoid}
+.reply h4{margin:.2rem 0}.code{font-family:monospace;background:#f4f4f4;padding:0 .3rem;border-radius:4px}
+.text{white-space:pre-wrap;background:#fafafa;padding:.5rem;border-left:3px solid #c0392b}
+nav ul{columns:2}@media print{nav{display:none}}
+"""
+
+
+def _html(phrases: Sequence[Phrase], shop: Shop | None) -> str:
+    escape = html.escape
+    out = [
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
+        "<title>客服快捷回复手册</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>客服快捷回复手册</h1>",
+        "<nav><h2>目录</h2><ul>",
+    ]
+    groups = _grouped(phrases)
+    for stage, books in groups:
+        for name, items in books:
+            out.append(
+                f'<li><a href="#{escape(stage.value)}-{escape(name)}">{stage.label} · {escape(name)}'
+                f"（{len(items)} 条）</a></li>"
+            )
+    out.append("</ul></nav>")
+    for stage, books in groups:
+        out.append(f"<h2>{stage.label}</h2>")
+        for name, items in books:
+            out.append(f'<h3 id="{escape(stage.value)}-{escape(name)}">{escape(name)}</h3>')
+            for phrase in items:
+                keys = "".join(f' <span class="code">{escape(key)}</span>' for key in phrase.keys)
+                out.append(f'<div class="reply"><h4>{escape(phrase.title)}{keys}</h4>')
+                out.append(f'<div class="text">{escape(_readable(phrase.text, shop))}</div>')
+                for variant in phrase.variants:
+                    out.append(
+                        f'<p>另一种说法：</p><div class="text">{escape(_readable(variant, shop))}</div>'
+                    )
+                out.append("</div>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
