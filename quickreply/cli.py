@@ -272,6 +272,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import store
+    from .exchange import importing
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UsageError(f"找不到文件 {source}")
+    library = _load(args)
+    into = Path(args.into) if args.into else library.directories[0]
+    if not into.is_dir():
+        raise UsageError(f"目录不存在：{into}")
+    try:
+        reading = importing.read_file(source, book=args.book)
+    except (importing.ImportError_, UnicodeDecodeError) as error:
+        print(f"无法导入 {source}：{error}", file=sys.stderr)
+        return 1
+    for row, reason in reading.bad_rows:
+        print(f"第 {row} 行：{reason}，已跳过", file=sys.stderr)
+    steps = importing.plan(reading, library.phrases)
+    labels = {"new": "新增", "changed": "修改", "identical": "相同", "conflicting": "冲突"}
+    for step in steps:
+        phrase = step.incoming.phrase
+        reason = f"（{step.reason}）" if step.reason else ""
+        print(f"{labels[step.kind]}\t{phrase.id}\t{phrase.title}\t{phrase.book}{reason}")
+    counts = {kind: sum(1 for step in steps if step.kind == kind) for kind in labels}
+    summary = "，".join(f"{labels[kind]} {count}" for kind, count in counts.items())
+    print(f"计划：{summary}；坏行 {len(reading.bad_rows)}", file=sys.stderr)
+    if counts["conflicting"] and not args.replace:
+        print("冲突的条目不会覆盖；确认要用导入的内容替换时加 --replace", file=sys.stderr)
+    if args.dry_run:
+        print("（--dry-run：没有写入任何文件）", file=sys.stderr)
+        return 0
+    try:
+        written = importing.apply(steps, library.books, into, replace_conflicts=args.replace)
+    except store.ConflictError as error:
+        print(f"未写入：{error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"已写入 {path}", file=sys.stderr)
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     now = _parse_now(args.now)
     # Deferred: Textual takes a while to import and only this command needs it.
@@ -366,6 +408,20 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--book", metavar="NAME", help="只导出某本书")
     exporting.add_argument("--shop", metavar="NAME", help="填入这家店铺的信息")
     exporting.set_defaults(handler=cmd_export)
+
+    importing = commands.add_parser(
+        "import",
+        parents=[common],
+        help="导入短语（toml/json/csv/xlsx）",
+        description="先列出计划：新增、修改、相同、冲突（同一 id 或快捷编码而内容不同）。冲突不覆盖，"
+        "除非加 --replace。坏行报告行号并跳过。写入使用安全保存。",
+    )
+    importing.add_argument("file", help="要导入的文件")
+    importing.add_argument("--into", metavar="DIR", help="写入哪个短语目录（默认第一个）")
+    importing.add_argument("--book", metavar="NAME", help="全部导入到这本书")
+    importing.add_argument("--dry-run", action="store_true", help="只显示计划，不写入")
+    importing.add_argument("--replace", action="store_true", help="冲突时用导入的内容替换")
+    importing.set_defaults(handler=cmd_import)
 
     restore = commands.add_parser(
         "restore",
