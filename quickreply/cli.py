@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -314,6 +316,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import compute, parse_since, report
+    from .usage import default_path
+
+    now = _parse_now(args.now) or dt.datetime.now()
+    try:
+        since = parse_since(args.since, now) if args.since else None
+    except ValueError:
+        raise UsageError(f"--since 应为 7d / 24h / 2w 或日期，收到 {args.since!r}") from None
+    databases = [path for path in [default_path()] if path.is_file()] + [Path(f) for f in args.merge or []]
+    if missing := [str(path) for path in databases if not path.is_file()]:
+        raise UsageError("找不到使用记录文件：" + "、".join(missing))
+    library = _load(args)
+    try:
+        stats = compute(databases, library.phrases, since)
+    except sqlite3.Error as error:
+        print(f"无法读取使用记录：{error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "copies": stats.copies,
+                    "top": [{"id": i, "title": t, "count": c} for i, t, c in stats.top],
+                    "never_used": [{"id": i, "title": t} for i, t in stats.never_used],
+                    "no_copy_queries": [{"query": q, "count": c} for q, c in stats.no_copy_queries],
+                    "by_stage": stats.by_stage,
+                    "by_hour": {str(hour): count for hour, count in stats.by_hour.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["section", "key", "title", "count"])
+        writer.writerows(("top", i, t, c) for i, t, c in stats.top)
+        writer.writerows(("never_used", i, t, 0) for i, t in stats.never_used)
+        writer.writerows(("no_copy_query", q, "", c) for q, c in stats.no_copy_queries)
+        writer.writerows(("stage", k, "", c) for k, c in stats.by_stage.items())
+        writer.writerows(("hour", h, "", c) for h, c in stats.by_hour.items())
+        return 0
+    print(report(stats))
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     now = _parse_now(args.now)
     # Deferred: Textual takes a while to import and only this command needs it.
@@ -422,6 +471,18 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="只显示计划，不写入")
     importing.add_argument("--replace", action="store_true", help="冲突时用导入的内容替换")
     importing.set_defaults(handler=cmd_import)
+
+    stats = commands.add_parser(
+        "stats",
+        parents=[common],
+        help="使用统计（主管用）",
+        description="最常用的回复、从没用过的回复、搜了却没复制的查询、按阶段和小时的使用量。",
+    )
+    stats.add_argument("--since", metavar="7d", help="只统计最近一段时间：7d / 24h / 2w 或日期")
+    stats.add_argument("--json", action="store_true", help="输出 JSON")
+    stats.add_argument("--csv", action="store_true", help="输出 CSV")
+    stats.add_argument("--merge", nargs="+", metavar="FILE", help="合并其他客服的 usage.sqlite3")
+    stats.set_defaults(handler=cmd_stats)
 
     restore = commands.add_parser(
         "restore",

@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS uses (
     query TEXT NOT NULL          -- what was typed, digit runs masked
 );
 CREATE INDEX IF NOT EXISTS uses_phrase ON uses (phrase);
+CREATE TABLE IF NOT EXISTS misses (
+    time TEXT NOT NULL,
+    query TEXT NOT NULL          -- a search given up without copying, digit runs masked
+);
 """
 _DIGITS = re.compile(r"\d{5,}")
 HALF_LIFE_DAYS = 14.0
@@ -61,6 +65,18 @@ class UsageLog:
                 "INSERT INTO uses (time, phrase, book, stage, shop, query) VALUES (?, ?, ?, ?, ?, ?)",
                 (moment, phrase, book, stage, shop, mask_digits(query.strip())),
             )
+
+    def record_miss(self, query: str, when: dt.datetime | None = None) -> None:
+        """A query the agent gave up on (cleared without copying): a candidate for a new reply."""
+        query = mask_digits(query.strip())
+        if len(query) < 2:
+            return
+        moment = (when or dt.datetime.now()).isoformat(timespec="seconds")
+        with self._db:
+            self._db.execute("INSERT INTO misses (time, query) VALUES (?, ?)", (moment, query))
+
+    def misses(self) -> Iterable[tuple[str, str]]:
+        return self._db.execute("SELECT time, query FROM misses ORDER BY time")
 
     def popularity(self, now: dt.datetime | None = None) -> dict[str, float]:
         """Frecency per phrase id, scaled to 0..1: every copy counts, recent ones more."""

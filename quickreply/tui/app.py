@@ -44,6 +44,9 @@ class QuickReplyApp(App[None]):
             "f1", "show_help", T.key_help, id="app.help", tooltip="显示全部快捷键（搜索框为空时也可按 ?）"
         ),
         Binding("f3", "open_editor", T.key_edit, id="app.edit", tooltip="编辑短语书（主管用）"),
+        Binding(
+            "f6", "show_stats", T.key_stats, id="app.stats", tooltip="使用统计：常用、没用过、搜了没复制"
+        ),
         Binding("f2", "show_problems", T.key_problems, id="app.problems", tooltip="短语书的错误和警告"),
         Binding(
             "f4",
@@ -210,6 +213,16 @@ class QuickReplyApp(App[None]):
             self._reload()
 
         self.push_screen(open_editor(self), closed)
+
+    def record_miss(self, query: str) -> None:
+        if self.usage is not None:
+            self.usage.record_miss(query)
+
+    def action_show_stats(self) -> None:
+        from .screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
 
     def action_show_problems(self) -> None:
         if not isinstance(self.screen, ProblemsScreen):

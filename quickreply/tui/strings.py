@@ -47,6 +47,7 @@ class Strings:
     key_variant: str = "换个说法"
     key_shop: str = "切换店铺"
     key_edit: str = "编辑"
+    key_stats: str = "统计"
     key_help: str = "帮助"
     key_problems: str = "问题"
     key_quit: str = "退出"
@@ -123,6 +124,7 @@ ENGLISH = Strings(
     key_variant="Other wording",
     key_shop="Shop",
     key_edit="Edit",
+    key_stats="Stats",
     key_help="Help",
     key_problems="Problems",
     key_quit="Quit",

@@ -290,3 +290,16 @@ async def test_pasted_multiline_message_is_kept_whole(make: AppFactory) -> None:
         await pilot.pause()
         assert app.main.box.value == "我已经付款了 什么时候能到啊?"
         assert "arrival-days" in ids(app)[:3]
+
+
+async def test_given_up_queries_are_recorded_and_stats_shown(make: AppFactory) -> None:
+    app = make(history=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"能开专票吗", "escape")
+        await pilot.press(*"fp", "enter")
+        await settle(app, pilot)
+        assert [query for _, query in app.usage.misses()] == ["能开专票吗"]
+        await pilot.press("f6")
+        await pilot.pause()
+        text = str(app.screen.query_one("#stats-text").visual)
+        assert "共复制 1 次" in text and "可以开发票" in text and "能开专票吗" in text

@@ -176,6 +176,8 @@ class SearchScreen(Screen[None]):
             self.results.action_page_down()
 
     def action_clear_query(self) -> None:
+        if self.box.value.strip():
+            self.quick.record_miss(self.box.value)  # given up: a reply the team may be missing
         self.box.value = ""
 
     def _set_stage(self, stage: Stage | None) -> None:

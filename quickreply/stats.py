@@ -1,0 +1,95 @@
+"""Usage statistics for team leads, from one or more agents' usage databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Phrase
+
+_SINCE = re.compile(r"^(\d+)([dhw])$")
+
+
+def parse_since(text: str, now: dt.datetime) -> dt.datetime:
+    """``7d``, ``24h``, ``2w`` or an ISO date."""
+    match = _SINCE.match(text.strip())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {
+            "d": dt.timedelta(days=amount),
+            "h": dt.timedelta(hours=amount),
+            "w": dt.timedelta(weeks=amount),
+        }
+        return now - delta[unit]
+    return dt.datetime.fromisoformat(text)
+
+
+@dataclass
+class Stats:
+    copies: int = 0
+    top: list[tuple[str, str, int]] = field(default_factory=list)
+    """(phrase id, title, copies), most used first."""
+    never_used: list[tuple[str, str]] = field(default_factory=list)
+    no_copy_queries: list[tuple[str, int]] = field(default_factory=list)
+    by_stage: dict[str, int] = field(default_factory=dict)
+    by_hour: dict[int, int] = field(default_factory=dict)
+
+
+def compute(databases: Sequence[Path], phrases: Sequence[Phrase], since: dt.datetime | None) -> Stats:
+    """Combine the records of several agents (each a usage.sqlite3 file)."""
+    uses: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
+    hours: Counter[int] = Counter()
+    misses: Counter[str] = Counter()
+    cutoff = since.isoformat(timespec="seconds") if since else ""
+    for path in databases:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            for moment, phrase, stage in db.execute(
+                "SELECT time, phrase, stage FROM uses WHERE time >= ?", (cutoff,)
+            ):
+                uses[phrase] += 1
+                stages[stage] += 1
+                try:
+                    hours[dt.datetime.fromisoformat(moment).hour] += 1
+                except ValueError:
+                    continue
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "misses" in tables:
+                for (query,) in db.execute("SELECT query FROM misses WHERE time >= ?", (cutoff,)):
+                    misses[query] += 1
+    titles = {phrase.id: phrase.title for phrase in phrases}
+    return Stats(
+        copies=sum(uses.values()),
+        top=[(pid, titles.get(pid, "（已删除）"), count) for pid, count in uses.most_common()],
+        never_used=[(p.id, p.title) for p in phrases if p.id not in uses],
+        no_copy_queries=misses.most_common(),
+        by_stage=dict(stages),
+        by_hour={hour: hours[hour] for hour in range(24) if hours[hour]},
+    )
+
+
+def bar(value: int, most: int, width: int = 20) -> str:
+    """A text bar: the largest value gets ``width`` blocks."""
+    return "█" * max(1, round(width * value / max(1, most))) if value else ""
+
+
+def report(stats: Stats) -> str:
+    """The statistics as text with bars, for the terminal and the statistics screen."""
+    lines = [f"共复制 {stats.copies} 次", "", "最常用的回复："]
+    top = stats.top[:15]
+    most = top[0][2] if top else 1
+    lines += [f"  {c:>5}  {bar(c, most)}  {t}（{i}）" for i, t, c in top] or ["  （没有记录）"]
+    lines += ["", f"从没用过的回复（{len(stats.never_used)} 条，可考虑删除）："]
+    lines += [f"  {i}  {t}" for i, t in stats.never_used[:30]]
+    lines += ["", "搜了却没复制的查询（可考虑新增回复）："]
+    lines += [f"  {c:>5}  {q}" for q, c in stats.no_copy_queries[:20]] or ["  （没有记录）"]
+    stage_most = max(stats.by_stage.values(), default=1)
+    lines += ["", "按阶段："] + [f"  {k:<10} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()]
+    hour_most = max(stats.by_hour.values(), default=1)
+    lines += ["", "按小时："] + [f"  {h:02}:00 {c:>5}  {bar(c, hour_most)}" for h, c in stats.by_hour.items()]
+    return "\n".join(lines)

@@ -1,0 +1,37 @@
+"""Usage statistics with bars: the same figures as `quickreply stats`, for this computer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ...stats import compute, report
+
+if TYPE_CHECKING:
+    from ..app import QuickReplyApp
+
+
+class StatsScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f6,q", "dismiss", "关闭", id="stats.close", tooltip="关闭统计")
+    ]
+
+    def compose(self) -> ComposeResult:
+        app: QuickReplyApp = self.app  # type: ignore[assignment]
+        if app.usage is None:
+            text = "使用记录已关闭（--no-history），没有统计。"
+        else:
+            text = report(compute([app.usage.path], app.library.phrases, since=None))
+        with Vertical(id="stats-dialog"):
+            yield Label("使用统计（本机）", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(Content(text), id="stats-text")
+            yield Label(
+                "Esc 关闭 · 合并多位客服的记录：quickreply stats --merge 文件…", classes="dialog-hint"
+            )
