@@ -313,6 +313,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     for path in written:
         print(f"已写入 {path}", file=sys.stderr)
+    if reading.shops:
+        shops_file = importing.write_shops(reading.shops, into)
+        if shops_file is not None:
+            print(f"已写入 {shops_file}（{len(reading.shops)} 家店铺）", file=sys.stderr)
+        else:
+            print(f"{into / 'shops.toml'} 已存在：文件里的店铺信息没有导入，请手动核对", file=sys.stderr)
     return 0
 
 

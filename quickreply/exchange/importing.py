@@ -63,6 +63,8 @@ class Incoming:
 class Reading:
     items: list[Incoming] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    shops: list[dict[str, str]] = field(default_factory=list)
+    """Shop tables of a bundle (written to shops.toml when the target has none)."""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -100,6 +102,12 @@ def _from_bundle(data: Any, target: str | None) -> Reading:
         books = data["book"]
     else:
         raise ImportError_("不是 quickreply 的短语书或导出合集")
+    shops = data.get("shop", []) if isinstance(data, dict) else []
+    reading.shops = [
+        {str(k): str(v) for k, v in shop.items()}
+        for shop in shops
+        if isinstance(shop, dict) and "shop_name" in shop
+    ]
     number = 0
     for book in books:
         name = target or str(book.get("name", "导入"))
@@ -309,3 +317,15 @@ def apply(steps: list[Step], books: list[Book], into: Path, *, replace_conflicts
         store.save_book(updated, expected_sha256=expected)
         written.append(book.path)
     return written
+
+
+def write_shops(shops: list[dict[str, str]], into: Path) -> Path | None:
+    """Write a bundle's shops to ``into/shops.toml`` if there is none yet (never merged into an
+    existing one: two shops' values would be mixed); returns the file written."""
+    import tomli_w
+
+    target = into / "shops.toml"
+    if not shops or target.exists():
+        return None
+    store.save_text(target, tomli_w.dumps({"shop": shops}), expected_sha256=None)
+    return target
