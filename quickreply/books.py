@@ -18,7 +18,7 @@ from .locations import RESERVED_FILES, bundled_data
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
 from .sanitize import Cleaned, clean_line, clean_text
 from .store import digest, has_comments
-from .template import full_width_placeholders, parse, parse_cutoff
+from .template import parse_cutoff, placeholder_issues
 
 PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SHORTCUT_CODE = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces
@@ -280,24 +280,11 @@ class _BookReader:
 
     def _check_placeholders(self, index: int, key: str, text: str, phrase_id: str) -> None:
         base = self.lines.key(index, key)
-        # A multi-line string starts on the line after `text = """`; close enough for a pointer.
-        for error in parse(text).errors:
-            line = base + text.count("\n", 0, error.offset)
-            self.problem(
-                line,
-                f"占位符格式错误 {error.snippet!r}（应为 {{名称}} 或 {{名称|默认值}}；"
-                "字面花括号写成 {{ 和 }}）",
-                "bad-placeholder",
-                phrase=phrase_id,
-            )
-        for snippet in full_width_placeholders(text):
-            self.problem(
-                base,
-                f"{snippet} 用的是全角花括号，不会被当作占位符",
-                "full-width-brace",
-                phrase=phrase_id,
-                severity=Severity.WARNING,
-            )
+        for issue in placeholder_issues(text):
+            # A multi-line string starts on the line after `text = """`; close enough for a pointer.
+            line = base + text.count("\n", 0, issue.offset) if issue.is_error else base
+            severity = Severity.ERROR if issue.is_error else Severity.WARNING
+            self.problem(line, issue.message, issue.code, phrase=phrase_id, severity=severity)
 
 
 def read_book(path: Path) -> tuple[Book | None, list[Problem]]:

@@ -15,7 +15,7 @@ from .books import PHRASE_ID, SHORTCUT_CODE, read_book
 from .model import Book, Phrase, Severity, Shop, Stage
 from .rules import Rule, check_phrase
 from .sanitize import clean_line, clean_text
-from .template import full_width_placeholders, parse
+from .template import placeholder_issues
 
 
 @dataclass
@@ -161,10 +161,8 @@ class EditSession:
             add("text", "回复内容不能为空")
         for name, wordings in (("text", [draft.text]), ("variants", draft.variants)):
             for wording in wordings:
-                for error in parse(wording).errors:
-                    add(name, f"占位符格式错误 {error.snippet!r}：应为 {{名称}} 或 {{名称|默认值}}")
-                for snippet in full_width_placeholders(wording):
-                    add(name, f"{snippet} 是全角花括号，不会被当作占位符", Severity.WARNING)
+                for issue in placeholder_issues(wording):
+                    add(name, issue.message, Severity.ERROR if issue.is_error else Severity.WARNING)
         taken = {key: other.id for other in self.all_drafts() if other is not draft for key in other.keys}
         for key in draft.keys:
             if not SHORTCUT_CODE.match(key):

@@ -84,9 +84,39 @@ def parse(text: str) -> Template:
     return Template(tuple(parts), tuple(errors))
 
 
-def full_width_placeholders(text: str) -> list[str]:
-    """``｛店铺名｝`` typed with a Chinese IME looks like a placeholder but is not one."""
-    return _FULL_WIDTH_BRACES.findall(text)
+@dataclass(frozen=True, slots=True)
+class PlaceholderIssue:
+    """A placeholder problem in a text, worded once for the loader, editor and importer."""
+
+    offset: int
+    code: str
+    """``bad-placeholder`` (the text cannot be rendered) or ``full-width-brace`` (a warning)."""
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.code == "bad-placeholder"
+
+
+def placeholder_issues(text: str) -> list[PlaceholderIssue]:
+    """Malformed placeholders, and ``｛店铺名｝`` typed with a Chinese IME, which looks like a
+    placeholder but is not one."""
+    issues = [
+        PlaceholderIssue(
+            error.offset,
+            "bad-placeholder",
+            f"占位符格式错误 {error.snippet!r}（应为 {{名称}} 或 {{名称|默认值}}；"
+            "字面花括号写成 {{ 和 }}）",
+        )
+        for error in parse(text).errors
+    ]
+    issues += [
+        PlaceholderIssue(
+            match.start(), "full-width-brace", f"{match.group()} 用的是全角花括号，不会被当作占位符"
+        )
+        for match in _FULL_WIDTH_BRACES.finditer(text)
+    ]
+    return issues
 
 
 class MalformedTemplateError(ValueError):

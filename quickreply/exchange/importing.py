@@ -18,7 +18,7 @@ from ..books import PHRASE_ID, SHORTCUT_CODE
 from ..model import Book, Phrase, Stage
 from ..sanitize import clean_line, clean_text
 from ..search.pinyin import syllables
-from ..template import parse
+from ..template import placeholder_issues
 
 HEADER_ALIASES = {
     "text": (
@@ -168,8 +168,8 @@ def _phrase(
     text = clean_text(str(values.get("text") or "")).text.strip("\n")
     if not text.strip():
         return number, "内容为空"
-    if parse(text).errors:
-        return number, "占位符格式错误（应为 {名称} 或 {名称|默认值}）"
+    if errors := [issue for issue in placeholder_issues(text) if issue.is_error]:
+        return number, errors[0].message
     phrase_id = str(values.get("id") or "").strip() or make_id(text)
     if not PHRASE_ID.match(phrase_id):
         return number, f"id {phrase_id!r} 无效"

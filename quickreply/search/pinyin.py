@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import marshal
-import os
-import tempfile
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -93,12 +91,11 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
 
 def _write_quietly(path: Path, data: bytes) -> None:
     """A cache is an optimisation: failing to write it must never stop the app."""
+    from ..store import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pinyin-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
+        write_atomic(path, data)
     except OSError:
         pass
 
