@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import store
 from .books import PHRASE_ID, SHORTCUT_CODE, read_book
+from .merge import Choice, Merge, Resolution, three_way
 from .model import Book, Phrase, Severity, Shop, Stage
 from .rules import Rule, check_phrase
 from .sanitize import clean_line, clean_text
@@ -72,11 +73,19 @@ class BookDraft:
     """Digest of the file as last read or written; None for a book not yet on disk."""
     has_comments: bool = False
     dirty: bool = False
+    base: list[PhraseDraft] | None = None
+    """The replies as last read or saved: the common ancestor when merging a colleague's save."""
+    base_sha256: str | None = None
+    """The digest ``base`` belongs to; a base for another digest is no base at all."""
 
     @classmethod
     def from_book(cls, book: Book) -> BookDraft:
         drafts = [PhraseDraft.from_phrase(phrase, book.stage) for phrase in book.phrases]
-        return cls(book.path, book.name, book.stage, book.description, drafts, book.sha256, book.has_comments)
+        loaded = cls(
+            book.path, book.name, book.stage, book.description, drafts, book.sha256, book.has_comments
+        )
+        loaded.base, loaded.base_sha256 = copy.deepcopy(drafts), book.sha256
+        return loaded
 
     def to_book(self) -> Book:
         return Book(
@@ -276,3 +285,87 @@ class EditSession:
         fresh = BookDraft.from_book(loaded)
         self.books[self.books.index(book)] = fresh
         return fresh
+
+    # --- merging a colleague's save --------------------------------------------------------------
+
+    def base_of(self, book: BookDraft) -> list[PhraseDraft] | None:
+        """The replies as they were when this book was read or last saved, or None if unknown."""
+        if book.sha256 is None:
+            return []  # not on disk when opened: nothing was there
+        if book.base is not None and book.base_sha256 == book.sha256:
+            return book.base
+        return None
+
+    def mark_saved(self, book: BookDraft) -> None:
+        """After a save: what was written is the base of the next merge."""
+        book.base, book.base_sha256 = copy.deepcopy(book.phrases), book.sha256
+
+    def merge_with_disk(self, book: BookDraft) -> DiskMerge:
+        """Compare the draft, reply by reply, with the file as it is on disk now.
+        Raises BookGoneError or UnreadableBookError when there is nothing sound to merge with."""
+        if not book.path.exists():
+            raise BookGoneError(book.path)
+        loaded, problems = read_book(book.path)
+        errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+        if loaded is None or errors:
+            # A reply the loader had to skip would look deleted and be dropped by the save.
+            first = errors[0] if errors else None
+            reason = f"第 {first.line} 行：{first.message}" if first else "无法读取"
+            raise UnreadableBookError(book.path, reason)
+        seen: set[str] = set()
+        for phrase in loaded.phrases:
+            if phrase.id in seen:
+                raise UnreadableBookError(book.path, f"第 {phrase.line} 行：id {phrase.id} 重复出现")
+            seen.add(phrase.id)
+        theirs = [PhraseDraft.from_phrase(phrase, loaded.stage) for phrase in loaded.phrases]
+        return DiskMerge(loaded, theirs, three_way(self.base_of(book), book.phrases, theirs))
+
+    def apply_merge(
+        self, book: BookDraft, disk: DiskMerge, choices: dict[str, Choice]
+    ) -> Resolution[PhraseDraft]:
+        """Put the merged replies in the draft and take the disk version as the new base, so
+        the next save goes against the file as it is now (and can be undone before saving)."""
+        others = [draft for other in self.books if other is not book for draft in other.phrases]
+        resolution = disk.merge.resolve(
+            choices,
+            taken_ids=[draft.id for draft in others],
+            taken_keys=[key for draft in others for key in draft.keys],
+        )
+        self._remember("合并同事的修改")
+        book.phrases = resolution.replies
+        book.name, book.stage, book.description = disk.book.name, disk.book.stage, disk.book.description
+        book.sha256 = book.base_sha256 = disk.book.sha256
+        book.base = copy.deepcopy(disk.theirs)
+        book.has_comments = disk.book.has_comments
+        book.dirty = True
+        return resolution
+
+    def recreate(self, book: BookDraft) -> None:
+        """The file was deleted on disk: the next save writes the draft as a new file."""
+        book.sha256, book.base, book.base_sha256 = None, None, None
+        book.dirty = True
+
+
+@dataclass
+class DiskMerge:
+    """The file as it is on disk now, and how the draft merges with it."""
+
+    book: Book
+    theirs: list[PhraseDraft]
+    merge: Merge[PhraseDraft]
+
+
+class UnreadableBookError(ValueError):
+    """The file on disk cannot be read soundly now (broken TOML, bad replies): no merge."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path.name} 现在无法读取：{reason}")
+
+
+class BookGoneError(FileNotFoundError):
+    """The file was deleted on disk since it was read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path.name} 已在磁盘上被删除")
