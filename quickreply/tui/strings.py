@@ -137,3 +137,101 @@ ENGLISH = Strings(
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()
+
+
+@dataclass(frozen=True)
+class MergeStrings:
+    """The editor when a colleague saved the same book first (see quickreply.merge)."""
+
+    title: str = "《{book}》（{file}）在你打开后被同事改过"
+    progress: str = "冲突 {current}/{total}：{id}"
+    kind_both_changed: str = "你和同事都改了这条回复，改得不一样"
+    kind_both_added: str = "你和同事都新建了这个 id，内容不同"
+    kind_mine_deleted: str = "你删除了这条回复，同事改了它"
+    kind_theirs_deleted: str = "同事删除了这条回复，你改了它"
+    kind_no_base: str = "不知道打开时的版本，两边不一样"
+    mine: str = "我的版本"
+    theirs: str = "同事的版本（磁盘上现在的）"
+    deleted: str = "（已删除）"
+    empty: str = "（空）"
+    differs: str = "≠ "
+    book_stage: str = "跟随书的阶段"
+    hint: str = (
+        "M/1 保留我的 · T/2 保留同事的 · B/3 两条都保留（我的换新 id，重复的快捷编码去掉）"
+        " · ← 上一条 · Esc 取消（不保存）"
+    )
+    key_mine: str = "保留我的"
+    key_theirs: str = "保留同事的"
+    key_both: str = "都保留"
+    key_back: str = "上一条"
+    key_cancel: str = "取消"
+    auto_merged: str = "已自动合并："
+    auto_nothing: str = "没有可自动合并的修改。"
+    part_mine: str = "你改的 {count} 条"
+    part_theirs: str = "同事改的 {count} 条"
+    part_added_mine: str = "你新建的 {count} 条"
+    part_added_theirs: str = "同事新建的 {count} 条"
+    part_deleted_mine: str = "你删除的 {count} 条"
+    part_deleted_theirs: str = "同事删除的 {count} 条"
+    conflicts_left: str = "下面 {count} 条需要你来选。"
+    saved: str = "已合并同事的修改并保存 {file}"
+    copies: str = "两条都保留：{pairs}"
+    dropped: str = "快捷编码已被同事的回复使用，从你的回复去掉：{pairs}"
+    cancelled: str = "已取消合并：没有保存，你的修改还在"
+    not_saved: str = "已按磁盘上的新版本合并，但还不能保存：{error}。改好后再按 Ctrl+S"
+    unreadable: str = "{file} 现在无法读取，不能合并：{reason}。可重新载入（放弃你的修改）或取消"
+    gone: str = "{file} 已在磁盘上被删除。"
+    answer_reload: str = "重新载入（放弃我的修改）"
+    answer_recreate: str = "按我的版本重新创建"
+    answer_cancel: str = "取消"
+    reloaded: str = "已重新载入（你的修改已放弃）"
+    reload_failed: str = "无法重新载入：{error}"
+    again: str = "{file} 又被改了，请再按一次 Ctrl+S"
+
+
+MERGE_ENGLISH = MergeStrings(
+    title="{book} ({file}) was changed by a colleague after you opened it",
+    progress="Conflict {current}/{total}: {id}",
+    kind_both_changed="You and a colleague both changed this reply, differently",
+    kind_both_added="You and a colleague both added this id, with different content",
+    kind_mine_deleted="You deleted this reply; a colleague changed it",
+    kind_theirs_deleted="A colleague deleted this reply; you changed it",
+    kind_no_base="The version you opened is unknown and the two sides differ",
+    mine="Mine",
+    theirs="Colleague's (on disk now)",
+    deleted="(deleted)",
+    empty="(empty)",
+    differs="≠ ",
+    book_stage="book's stage",
+    hint="M/1 keep mine · T/2 keep theirs · B/3 keep both (mine gets a new id, taken codes dropped)"
+    " · ← previous · Esc cancel (nothing saved)",
+    key_mine="Keep mine",
+    key_theirs="Keep theirs",
+    key_both="Keep both",
+    key_back="Previous",
+    key_cancel="Cancel",
+    auto_merged="Merged automatically: ",
+    auto_nothing="Nothing to merge automatically.",
+    part_mine="{count} changed by you",
+    part_theirs="{count} changed by a colleague",
+    part_added_mine="{count} added by you",
+    part_added_theirs="{count} added by a colleague",
+    part_deleted_mine="{count} deleted by you",
+    part_deleted_theirs="{count} deleted by a colleague",
+    conflicts_left="{count} need your choice below.",
+    saved="Merged the colleague's changes and saved {file}",
+    copies="Kept both: {pairs}",
+    dropped="Codes now used by the colleague's replies, dropped from yours: {pairs}",
+    cancelled="Merge cancelled: nothing saved, your edits are kept",
+    not_saved="Merged onto the version on disk, but cannot save yet: {error}. Fix it and press Ctrl+S",
+    unreadable="{file} cannot be read now, so it cannot be merged: {reason}. Reload (drops edits) or cancel",
+    gone="{file} was deleted on disk.",
+    answer_reload="Reload (drop my edits)",
+    answer_recreate="Recreate it from my version",
+    answer_cancel="Cancel",
+    reloaded="Reloaded (your edits were dropped)",
+    reload_failed="Cannot reload: {error}",
+    again="{file} changed again; press Ctrl+S once more",
+)
+
+TM: MergeStrings = MERGE_ENGLISH if T is ENGLISH else MergeStrings()

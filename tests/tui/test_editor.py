@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from textual.widgets import Input, TextArea, Tree
 
 import quickreply
 from quickreply.tui.screens.confirm import ConfirmScreen
+from quickreply.tui.screens.conflict import ConflictScreen
 from quickreply.tui.screens.editor import EditorScreen
 from quickreply.tui.screens.search import SearchScreen
 
@@ -106,22 +110,162 @@ async def test_add_delete_undo_move(make: AppFactory, books_copy: Path) -> None:
         assert screen.session.books[1].phrases[-1].id == moved
 
 
-async def test_conflict_is_never_overwritten(make: AppFactory, books_copy: Path) -> None:
+def colleague_saves(book: Path, *replacements: tuple[str, str], append: str = "") -> None:
+    """Another team lead changes the file while the editor has it open."""
+    raw = book.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert raw.count(old) == 1, old
+        raw = raw.replace(old, new)
+    book.write_text(raw + append, encoding="utf-8")
+
+
+def select_reply(screen: EditorScreen, index: int) -> None:
+    tree = screen.query_one(Tree)
+    tree.move_cursor(tree.root.children[0].children[index])
+
+
+def check_errors(directory: Path) -> list[str]:
+    """Runs `quickreply check` the way a lead would; returns its error lines."""
+    result = subprocess.run(
+        [sys.executable, "-m", "quickreply", "check", "-d", str(directory)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QUICKREPLY_NO_OSC52": "1"},
+    )
+    assert "Traceback" not in result.stderr
+    return [line for line in result.stdout.splitlines() if "错误" in line]
+
+
+COLLEAGUE_REPLY = """
+[[phrase]]
+id = "colleague-new"
+title = "同事新增"
+text = "亲，这是同事新加的回复。"
+keys = ["tsxz"]
+"""
+
+
+async def test_regression_conflict_merges_per_reply_with_no_duplicate_ids(
+    make: AppFactory, books_copy: Path
+) -> None:
+    """Was: 另存为新文件 wrote a second book with every id again (32 duplicate-id errors) and
+    hid the colleague's change. Now: their other changes merge, each conflict is chosen."""
     app = make(books_copy)
     book = books_copy / "01-presale.toml"
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await open_editor(app, pilot)
-        await set_field(screen, pilot, "title", "我的标题")
-        colleague = book.read_text(encoding="utf-8").replace("欢迎语", "同事改的欢迎语")
-        book.write_text(colleague, encoding="utf-8")
+        await set_field(screen, pilot, "title", "我的欢迎语")
+        select_reply(screen, 1)
+        await pilot.pause()
+        assert screen.query_one("#field-id", Input).value == "greet-busy"
+        await set_field(screen, pilot, "text", "亲，我改的排队话术，请稍等~")
+        colleague_saves(
+            book,
+            ('title = "欢迎语"', 'title = "同事的欢迎语"'),
+            ("回复慢了一点请见谅", "同事改的：回复稍慢请见谅"),
+            ('title = "缺货补货中"', 'title = "同事改的缺货标题"'),
+            append=COLLEAGUE_REPLY,
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.click("#answer-save-as")
+        conflict = app.screen
+        assert isinstance(conflict, ConflictScreen)
+        assert "同事改的 1 条" in str(conflict.query_one("#conflict-summary").visual)
+        assert "同事新建的 1 条" in str(conflict.query_one("#conflict-summary").visual)
+        mine = str(conflict.query_one("#conflict-mine").visual)
+        theirs = str(conflict.query_one("#conflict-theirs").visual)
+        assert "≠ 标题" in mine and "我的欢迎语" in mine and "同事的欢迎语" in theirs
+        assert "≠ 回复内容" not in mine  # only the field that differs is marked
+        await pilot.press("m")  # greet-welcome: keep mine
         await pilot.pause()
-        assert book.read_text(encoding="utf-8") == colleague
-        copies = [path for path in books_copy.glob("01-presale-*.toml")]
-        assert len(copies) == 1 and "我的标题" in copies[0].read_text(encoding="utf-8")
+        assert "greet-busy" in str(conflict.query_one("#conflict-progress").visual)
+        await pilot.press("b")  # greet-busy: keep both
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert any("已合并同事的修改并保存" in n.message for n in app._notifications)
+        assert not screen.session.books[0].dirty
+    saved = quickreply.load(books_copy)
+    assert saved.phrase("greet-welcome").title == "我的欢迎语"
+    assert "同事改的" in saved.phrase("greet-busy").text
+    copy = saved.phrase("greet-busy-2")
+    assert copy.text == "亲，我改的排队话术，请稍等~" and copy.keys == ()  # 'sd' stays with theirs
+    assert saved.phrase("stock-restock").title == "同事改的缺货标题"
+    assert saved.phrase("colleague-new").keys == ("tsxz",)
+    ids = [phrase.id for phrase in saved.phrases]
+    assert len(ids) == len(set(ids))
+    assert [path.name for path in books_copy.glob("01-presale*.toml")] == ["01-presale.toml"]
+    assert check_errors(books_copy) == []
+
+
+async def test_conflict_without_overlap_merges_and_saves_at_once(make: AppFactory, books_copy: Path) -> None:
+    app = make(books_copy)
+    book = books_copy / "01-presale.toml"
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "我的欢迎语")
+        colleague_saves(book, ('title = "缺货补货中"', 'title = "同事改的缺货标题"'))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert screen.query_one("#field-title", Input).value == "我的欢迎语"
+    saved = quickreply.load(books_copy)
+    assert saved.phrase("greet-welcome").title == "我的欢迎语"
+    assert saved.phrase("stock-restock").title == "同事改的缺货标题"
+
+
+async def test_cancelling_a_conflict_saves_nothing_and_keeps_the_edits(
+    make: AppFactory, books_copy: Path
+) -> None:
+    app = make(books_copy)
+    book = books_copy / "01-presale.toml"
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "我的欢迎语")
+        colleague_saves(book, ('title = "欢迎语"', 'title = "同事的欢迎语"'))
+        colleague = book.read_bytes()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert book.read_bytes() == colleague
+        assert screen.session.books[0].dirty
+        assert screen.query_one("#field-title", Input).value == "我的欢迎语"
+
+
+async def test_conflict_with_a_broken_file_offers_reload_or_cancel_only(
+    make: AppFactory, books_copy: Path
+) -> None:
+    app = make(books_copy)
+    book = books_copy / "01-presale.toml"
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_editor(app, pilot)
+        await set_field(screen, pilot, "title", "我的欢迎语")
+        colleague_saves(book, ('title = "欢迎语"', 'title = "欢迎语'))  # an unclosed string
+        broken = book.read_bytes()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert [answer for answer, _ in dialog.answers] == ["reload", "cancel"]
+        assert "无法读取" in dialog.question and "第 8 行" in dialog.question
+        await pilot.click("#answer-cancel")
+        await pilot.pause()
+        assert book.read_bytes() == broken and screen.session.books[0].dirty
+        book.write_bytes(broken.replace('"欢迎语'.encode(), '"修好的欢迎语"'.encode()))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)  # readable again: a normal merge
+        await pilot.press("escape")
+        await pilot.pause()
+        book.write_bytes(broken)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#answer-reload")
+        await pilot.pause()
+        assert any("无法重新载入" in n.message for n in app._notifications)
+        assert book.read_bytes() == broken
 
 
 async def test_unsaved_changes_ask_before_leaving(make: AppFactory, books_copy: Path) -> None:

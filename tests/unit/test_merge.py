@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -261,3 +263,9 @@ def test_a_broken_file_on_disk_is_not_merged(books: Path) -> None:
     book.path.unlink()
     with pytest.raises(BookGoneError):
         session.merge_with_disk(book)
+
+
+def test_merge_and_editing_do_not_import_textual() -> None:
+    code = "import sys, quickreply.merge, quickreply.editing; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -19,12 +19,23 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea, Tree
 
 from ... import store
-from ...editing import BookDraft, EditSession, InvalidPhrasesError, PhraseDraft
+from ...editing import (
+    BookDraft,
+    BookGoneError,
+    DiskMerge,
+    EditSession,
+    InvalidPhrasesError,
+    PhraseDraft,
+    UnreadableBookError,
+)
+from ...merge import Choice, Merge, Outcome
 from ...model import Severity, Stage
 from ...rules import load_rules
+from ..strings import TM
 from ..widgets.preview import filled_reply
 from ..widgets.template_area import TemplateArea
 from .confirm import ConfirmScreen
+from .conflict import ConflictScreen
 
 if TYPE_CHECKING:
     from ..app import QuickReplyApp
@@ -324,55 +335,119 @@ class EditorScreen(Screen[None]):
         where = self._book_and_index()
         if where is None:
             return
-        book = where[0]
+        self._save_asking(where[0])
+
+    def _save_asking(self, book: BookDraft, attempt: int = 0) -> None:
         if book.has_comments:
             question = f"{book.path.name} 里有 # 注释，保存会丢失它们（旧版本会备份）。继续保存？"
 
             def go(answer: str | None) -> None:
                 if answer == "save":
                     book.has_comments = False
-                    self._save(book)
+                    self._save(book, attempt)
 
             self.app.push_screen(ConfirmScreen(question, [("save", "保存"), ("cancel", "取消")]), go)
             return
-        self._save(book)
+        self._save(book, attempt)
 
-    def _save(self, book: BookDraft) -> None:
+    def _save(self, book: BookDraft, attempt: int = 0, merged: str = "") -> None:
         try:
             saved = self.session.save(book)
         except InvalidPhrasesError as error:
-            self.notify(str(error), severity="error", markup=False)
+            message = TM.not_saved.format(error=error) if merged else str(error)
+            self.rebuild_tree(select=self.current)
+            self.notify(message, severity="error", markup=False, timeout=10)
             return
         except store.ConflictError:
-            self._resolve_conflict(book)
+            if attempt >= 3:  # changed again after every merge: let the lead try later
+                self.notify(TM.again.format(file=book.path.name), severity="warning", markup=False)
+                return
+            self._merge_with_disk(book, attempt + 1)
             return
         except OSError as error:
             self.notify(f"保存失败，原文件未改动：{error}", severity="error", markup=False)
             return
+        self.session.mark_saved(book)
         self.rebuild_tree(select=self.current)
-        self.notify(f"已保存 {saved.path.name}", markup=False)
+        if merged:
+            self.notify(f"{TM.saved.format(file=saved.path.name)}\n{merged}", markup=False, timeout=10)
+        else:
+            self.notify(f"已保存 {saved.path.name}", markup=False)
 
-    def _resolve_conflict(self, book: BookDraft) -> None:
-        question = f"{book.path.name} 在你打开后被别人改过，不会覆盖。怎么办？"
+    def _merge_with_disk(self, book: BookDraft, attempt: int) -> None:
+        """A colleague saved this book first: merge their file and the draft reply by reply,
+        ask about the replies both changed, then save against the file as it is now."""
+        try:
+            disk = self.session.merge_with_disk(book)
+        except BookGoneError:
+            self._ask_after_failed_merge(book, TM.gone.format(file=book.path.name), recreate=True)
+            return
+        except UnreadableBookError as error:
+            question = TM.unreadable.format(file=book.path.name, reason=error.reason)
+            self._ask_after_failed_merge(book, question, recreate=False)
+            return
+        summary = merge_summary(disk.merge)
+        conflicts = disk.merge.conflicts
+        if not conflicts:
+            self._apply_merge(book, disk, {}, summary, attempt)
+            return
+
+        def decided(choices: dict[str, Choice] | None) -> None:
+            if choices is None:
+                self.notify(TM.cancelled, markup=False)
+                return
+            self._apply_merge(book, disk, choices, summary, attempt)
+
+        title = TM.title.format(book=book.name, file=book.path.name)
+        text = f"{summary}{TM.conflicts_left.format(count=len(conflicts))}"
+        labels = {name: LABELS[name].split("（")[0] for name in FIELDS}
+        self.app.push_screen(ConflictScreen(title, text, conflicts, labels), decided)
+
+    def _apply_merge(
+        self, book: BookDraft, disk: DiskMerge, choices: dict[str, Choice], summary: str, attempt: int
+    ) -> None:
+        shown = self._shown_id(book)
+        resolution = self.session.apply_merge(book, disk, choices)
+        report = [summary]
+        if resolution.copies:
+            report.append(TM.copies.format(pairs="、".join(f"{a} → {b}" for a, b in resolution.copies)))
+        if resolution.dropped:
+            report.append(TM.dropped.format(pairs="、".join(f"{a}：{k}" for a, k in resolution.dropped)))
+        ids = [draft.id for draft in book.phrases]
+        if self.current is not None and self.current[0] is book:
+            self.current = (book, ids.index(shown) if shown in ids else 0)
+        self.rebuild_tree(select=self.current)
+        if book.has_comments:
+            self.notify("\n".join(report), markup=False, timeout=10)
+            self._save_asking(book, attempt)
+        else:
+            self._save(book, attempt, merged="\n".join(report))
+
+    def _shown_id(self, book: BookDraft) -> str | None:
+        """The id of the reply in the form, if it belongs to ``book``."""
+        if self.current is None or self.current[0] is not book:
+            return None
+        index = self.current[1]
+        return book.phrases[index].id if index is not None and index < len(book.phrases) else None
+
+    def _ask_after_failed_merge(self, book: BookDraft, question: str, *, recreate: bool) -> None:
+        """Nothing sound to merge with: reload (dropping the edits), recreate a deleted file, or wait."""
 
         def decided(answer: str | None) -> None:
             if answer == "reload":
-                self.session.reload(book)
-                self.rebuild_tree()
-                self.notify("已重新载入（你的修改已放弃）", markup=False)
-            elif answer == "save-as":
-                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-                target = book.path.with_name(f"{book.path.stem}-{stamp}.toml")
                 try:
-                    self.session.save(book, path=target)
-                except (store.ConflictError, OSError) as error:
-                    self.notify(f"另存失败：{error}", severity="error", markup=False)
+                    self.session.reload(book)
+                except (ValueError, OSError) as error:
+                    self.notify(TM.reload_failed.format(error=error), severity="error", markup=False)
                     return
-                self.rebuild_tree(select=self.current)
-                self.notify(f"已另存为 {target.name}", markup=False)
+                self.rebuild_tree()
+                self.notify(TM.reloaded, markup=False)
+            elif answer == "recreate":
+                self.session.recreate(book)
+                self._save(book)
 
-        answers = [("save-as", "另存为新文件"), ("reload", "重新载入"), ("cancel", "取消")]
-        self.app.push_screen(ConfirmScreen(question, answers), decided)
+        first = ("recreate", TM.answer_recreate) if recreate else ("reload", TM.answer_reload)
+        self.app.push_screen(ConfirmScreen(question, [first, ("cancel", TM.answer_cancel)]), decided)
 
     def action_edit_shops(self) -> None:
         from .shops import ShopsScreen
@@ -405,3 +480,17 @@ class EditorScreen(Screen[None]):
 def open_editor(app: QuickReplyApp) -> EditorScreen:
     rules, _ = load_rules(app.library.directories)
     return EditorScreen(EditSession(app.library.books, app.library.shops, rules))
+
+
+def merge_summary(merge: Merge[PhraseDraft]) -> str:
+    """What was merged without asking, e.g. "已自动合并：你改的 1 条、同事改的 2 条。"."""
+    parts = [
+        (TM.part_mine, (Outcome.MINE,)),
+        (TM.part_theirs, (Outcome.THEIRS,)),
+        (TM.part_added_mine, (Outcome.ADDED_MINE,)),
+        (TM.part_added_theirs, (Outcome.ADDED_THEIRS,)),
+        (TM.part_deleted_mine, (Outcome.DELETED_MINE,)),
+        (TM.part_deleted_theirs, (Outcome.DELETED_THEIRS,)),
+    ]
+    found = [text.format(count=count) for text, outcomes in parts if (count := merge.count(*outcomes))]
+    return TM.auto_merged + "、".join(found) + "。" if found else TM.auto_nothing
