@@ -1,19 +1,23 @@
 """Content rules: what a reply must never say (platform rules) and what makes it poor.
 
 Word and pattern rules are data (data/rules.toml plus a team's rules.toml); the rules that
-need more than a pattern — bank card numbers (Luhn), length, placeholders no shop sets,
-near-duplicate replies — are written here. Findings are Problems whose code is the rule id.
+need more than a pattern — bank card numbers (Luhn), length, placeholders no shop sets, a
+shop lacking a value its replies use, near-duplicate replies — are written here. Findings
+are Problems whose code is the rule id. :class:`SendCheck` answers "may this reply be sent
+as it is?" for the search screen, once per reply.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .books import read_toml
-from .locations import bundled_data
+from .books import read_shops, read_toml
+from .locations import bundled_data, bundled_phrasebooks
 from .model import Phrase, Problem, Severity, Shop
 from .template import BUILTIN_NAMES, parse
 
@@ -67,6 +71,13 @@ def _parse_rule(path: Path, table: object) -> Rule | Problem:
             compiled = re.compile(pattern)
         except re.error as error:
             return Problem(path, 1, f"规则 {rule_id}：正则表达式有误：{error}", code="schema")
+        if nested_repeat(pattern):
+            return Problem(
+                path,
+                1,
+                f"规则 {rule_id}：正则里有嵌套的重复（如 (a+)+），长回复会让检查卡住：请改写",
+                code="schema",
+            )
     try:
         severity = Severity(table.get("severity", "error"))
     except ValueError:
@@ -78,6 +89,41 @@ def _parse_rule(path: Path, table: object) -> Rule | Problem:
     if not isinstance(fields, list) or any(field not in FIELDS for field in fields):
         return Problem(path, 1, f"规则 {rule_id}：fields 只能包含 {'、'.join(FIELDS)}", code="schema")
     return Rule(rule_id, severity, message.strip(), tuple(words), compiled, tuple(fields))
+
+
+def nested_repeat(pattern: str) -> bool:
+    """Whether a repeat holds another repeat that can backtrack without bound: ``(a+)+``,
+    ``(a+){2}``, ``(a{1,3})*``. Python's ``re`` takes exponential (or high polynomial) time on
+    those; a bounded repeat of an optional piece, ``(?:\\d[ -]?){15,18}``, is fine."""
+    try:  # re's own parser: private, so a Python without it simply skips this guard
+        from re import _constants as constants  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    unbounded = constants.MAXREPEAT
+    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT)
+
+    def children(value: object) -> Iterable[object]:
+        if isinstance(value, parser.SubPattern):
+            yield value
+        elif isinstance(value, tuple | list):
+            for item in value:
+                yield from children(item)
+
+    def walk(items: object, outer: int) -> bool:
+        """``outer``: how often the enclosing repeats may run (1 outside any)."""
+        for op, argument in items:  # type: ignore[attr-defined]
+            if op in repeats:
+                _low, high, body = argument
+                if outer > 1 and high > 1 and unbounded in (outer, high):
+                    return True
+                if walk(body, unbounded if unbounded in (outer, high) else max(outer, high)):
+                    return True
+            elif any(walk(child, outer) for child in children(argument)):
+                return True
+        return False
+
+    return walk(parser.parse(pattern), 1)
 
 
 def read_rules(path: Path) -> tuple[list[Rule], list[Problem]]:
@@ -173,17 +219,88 @@ def check_phrase(phrase: Phrase, rules: Sequence[Rule]) -> list[Problem]:
     return findings
 
 
+class SendCheck:
+    """The error findings in what a reply sends (its text and variants; the title and note
+    never reach a buyer), for the search screen's copy guard.
+
+    Computed the first time a reply is asked about and kept, keyed by its wordings: the
+    screen asks for every row it shows on every keystroke, and a cold start must not check
+    ten thousand replies nobody looks at."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = [rule for rule in rules if rule.severity is Severity.ERROR]
+        self._known: dict[tuple[str, ...], tuple[Problem, ...]] = {}
+
+    def errors(self, phrase: Phrase) -> tuple[Problem, ...]:
+        found = self._known.get(phrase.wordings)
+        if found is None:
+            sent = dataclasses.replace(phrase, title="", note="")
+            found = tuple(
+                finding for finding in check_phrase(sent, self.rules) if finding.severity is Severity.ERROR
+            )
+            self._known[phrase.wordings] = found
+        return found
+
+
+@functools.cache
+def _bundled_shop_names() -> frozenset[str]:
+    """The values the bundled shops.toml sets: the names a team knows to be per-shop."""
+    shops, _problems = read_shops(bundled_phrasebooks() / "shops.toml")
+    return frozenset(name for shop in shops for name in shop.values)
+
+
+def _needed(phrase: Phrase) -> set[str]:
+    """Placeholders a phrase cannot render without (no default, not built in)."""
+    return {
+        slot.name
+        for wording in phrase.wordings
+        for slot in parse(wording).slots
+        if slot.default is None and slot.name not in BUILTIN_NAMES
+    }
+
+
+def _ids(phrases: Sequence[Phrase], most: int = 5) -> str:
+    shown = "、".join(phrase.id for phrase in phrases[:most])
+    return shown + (f" 等 {len(phrases)} 条" if len(phrases) > most else "")
+
+
+def check_shop_values(phrases: Sequence[Phrase], shops: Sequence[Shop]) -> list[Problem]:
+    """A shop without a value its replies use (set by another shop, or a value the bundled
+    shops set): with that shop chosen, agents are asked for it every time (warning)."""
+    per_shop = {name for shop in shops for name in shop.values} | _bundled_shop_names()
+    users: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        for name in sorted(_needed(phrase) & per_shop):
+            users.setdefault(name, []).append(phrase)
+    findings = []
+    for shop in shops:
+        for name, using in sorted(users.items()):
+            if name in shop.values:
+                continue
+            first = using[0]
+            findings.append(
+                Problem(
+                    first.source or Path("?"),
+                    first.line_of("text"),
+                    f"店铺「{shop.name}」没有设置 {name}：选这家店时 {_ids(using)} 每次都要客服手填，"
+                    f'请在 shops.toml 的这家店下补上 {name} = "…"',
+                    Severity.WARNING,
+                    "shop-value-missing",
+                    first.id,
+                )
+            )
+    return findings
+
+
 def check_placeholders(phrases: Sequence[Phrase], shops: Sequence[Shop]) -> list[Problem]:
-    """Placeholders no shop sets and without a default: agents are asked every time (info)."""
-    set_somewhere = {name for shop in shops for name in shop.values} | BUILTIN_NAMES
+    """Placeholders no shop sets and without a default: agents are asked every time (info).
+    Names that are per-shop values get check_shop_values' warning instead."""
+    per_shop = {name for shop in shops for name in shop.values}
+    if shops:
+        per_shop |= _bundled_shop_names()
     findings = []
     for phrase in phrases:
-        names = {
-            slot.name
-            for wording in phrase.wordings
-            for slot in parse(wording).slots
-            if slot.default is None and slot.name not in set_somewhere
-        }
+        names = _needed(phrase) - per_shop
         if names:
             findings.append(
                 Problem(
@@ -225,4 +342,9 @@ def check_near_duplicates(phrases: Sequence[Phrase]) -> list[Problem]:
 
 def check_all(phrases: Sequence[Phrase], shops: Sequence[Shop], rules: Sequence[Rule]) -> list[Problem]:
     findings = [finding for phrase in phrases for finding in check_phrase(phrase, rules)]
-    return findings + check_placeholders(phrases, shops) + check_near_duplicates(phrases)
+    return [
+        *findings,
+        *check_placeholders(phrases, shops),
+        *check_shop_values(phrases, shops),
+        *check_near_duplicates(phrases),
+    ]

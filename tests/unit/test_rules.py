@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quickreply.model import Phrase, Severity, Shop, Stage
-from quickreply.rules import check_all, check_phrase, load_rules
+from quickreply.rules import SendCheck, check_all, check_phrase, load_rules
 
 RULES, RULE_PROBLEMS = load_rules([])
 
@@ -110,3 +110,114 @@ def test_bundled_rules_load_cleanly_and_bundled_books_pass(bundled) -> None:
     assert RULE_PROBLEMS == []
     findings = check_all(bundled.phrases, bundled.shops, RULES)
     assert [f.format() for f in findings if f.severity is not Severity.INFO] == []
+
+
+# Found missing (each caught reply passed the old rules), with the near miss that must stay clean.
+MISSED_CASES = [
+    ("qq-wechat", "wx搜 qinghe666 加我", "型号 VX-200 的电池通用"),
+    ("qq-wechat", "有事 vx 联系我", "WX 1000 电钻配这个钻头"),
+    ("qq-wechat", "V信：shop_qinghe", "微信支付也可以在平台里用"),
+    ("off-platform-contact", "方便的话加威信聊", "品牌口碑能增加威信"),
+    ("off-platform-contact", "加我vx发你图", "加VIP会员有折扣"),
+    ("phone-number", "电话 138 1234 5678", "订单号 2026 1381 2345 6789"),
+    ("phone-number", "电话 138-1234-5678", "订单号 202611231381234567800 请核对"),
+    ("phone-number", "+86 139 8765 4321", "价格 1380 元，共 1234 件"),
+    ("absolute-claim", "销量NO.1的爆款", "款号 NO.15 的尺码表"),
+    ("absolute-claim", "全网 TOP1 人气", "LAPTOP 1 代内胆包 / TOPSHOP 同款"),
+    ("absolute-claim", "同类销量第1", "第1步：打开订单页"),
+    ("other-platform-shop", "拼多多店更便宜", "拼多多上的低价同款不是我们家的，请认准本店"),
+    ("other-platform-shop", "去京东搜我们的店名就行", "京东快递寄回也可以"),
+    ("other-platform-shop", "我们抖音直播间有优惠", "您是在京东买的吗？这边查不到订单"),
+    ("other-platform-shop", "微店有货，那边下单", "价格降到1688元了"),
+    ("review-for-reward", "好评返现5元", "谢谢亲的好评和认可！"),
+    ("review-for-reward", "晒图返现，截图找客服", "好评是对我们最大的鼓励"),
+    ("review-for-reward", "晒图有礼，五星好评送小礼品", "收到后有问题先找我，我们一定处理好"),
+    ("review-for-reward", "返现红包求个好评", "5星级酒店同款床品"),
+]
+
+
+@pytest.mark.parametrize(("rule", "caught", "near_miss"), MISSED_CASES)
+def test_regression_rules_catch_what_they_missed(rule: str, caught: str, near_miss: str) -> None:
+    assert rule in fired(caught)
+    assert fired(near_miss) == set()
+
+
+def test_regression_model_number_vx_is_not_a_wechat_id() -> None:
+    """The old pattern read VX-2000 as a WeChat id (any 5 characters after vx)."""
+    assert fired("VX-2000 型号现货") == set()
+
+
+def _unbounded_repeats(pattern: str) -> list[str]:
+    from re import _constants, _parser  # type: ignore[attr-defined]
+
+    found: list[str] = []
+
+    def walk(items: object) -> None:
+        for op, argument in items:  # type: ignore[attr-defined]
+            if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and argument[1] == _constants.MAXREPEAT:
+                found.append(str(argument[2]))
+            for part in argument if isinstance(argument, tuple | list) else [argument]:
+                if isinstance(part, _parser.SubPattern):
+                    walk(part)
+                elif isinstance(part, list):
+                    for sub in part:
+                        if isinstance(sub, _parser.SubPattern):
+                            walk(sub)
+
+    walk(_parser.parse(pattern))
+    return found
+
+
+def test_regression_bundled_patterns_have_only_bounded_repeats() -> None:
+    """Python's re backtracks: `\\s*(?:号)?\\s*[:：]?\\s*` on a long run of spaces is cubic.
+    With every repeat bounded the work per character is a constant."""
+    unbounded = {rule.id: _unbounded_repeats(rule.pattern.pattern) for rule in RULES if rule.pattern}
+    assert {rule: found for rule, found in unbounded.items() if found} == {}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [("(a+)+$", True), ("(?:\\w+\\s?)*!", True), ("(a{1,3})*b", True), ("(?:\\d[ -]?){15,18}\\d", False)],
+)
+def test_regression_team_rule_with_nested_repeat_is_refused(tmp_path: Path, pattern: str, refused: bool) -> None:
+    """A team pattern like (a+)+ would hang the check (and the app) on a long reply."""
+    (tmp_path / "rules.toml").write_text(
+        f"[[rule]]\nid = \"team\"\npattern = '{pattern}'\nmessage = \"m\"\n", encoding="utf-8"
+    )
+    rules, problems = load_rules([tmp_path])
+    assert ("team" not in {rule.id for rule in rules}) is refused
+    assert [("嵌套的重复" in p.message, p.code) for p in problems] == ([(True, "schema")] if refused else [])
+
+
+def test_regression_check_warns_when_a_shop_lacks_a_value_replies_use() -> None:
+    """A second shop without invoice_days: its agents were asked for it on every copy, and
+    check said nothing (another shop set it)."""
+    phrases = [
+        Phrase("invoice-yes", "发票", "交易完成后{invoice_days}个工作日内寄出", Stage.IN_SALE, "书"),
+        Phrase("invoice-when", "发票", "{invoice_days}个工作日内开出", Stage.IN_SALE, "书"),
+        Phrase("coupon", "券", "领{coupon|10元}券", Stage.IN_SALE, "书"),  # a default: fine
+    ]
+    shops = [Shop("总店", {"shop_name": "总店", "invoice_days": "7"}), Shop("分店", {"shop_name": "分店"})]
+    (warning,) = [f for f in check_all(phrases, shops, RULES) if f.code == "shop-value-missing"]
+    assert warning.severity is Severity.WARNING
+    assert "分店" in warning.message and "invoice_days" in warning.message
+    assert "invoice-yes、invoice-when" in warning.message
+    assert not any(f.code == "per-chat-value" for f in check_all(phrases, shops, RULES))
+
+
+def test_regression_a_single_shop_lacking_a_bundled_shop_value_is_warned() -> None:
+    """One shop, no invoice_days: the bundled shops.toml says it is a per-shop value."""
+    phrases = [Phrase("p", "发票", "{invoice_days}个工作日内开出，订单{order_no}", Stage.IN_SALE, "书")]
+    findings = {(f.code, f.severity) for f in check_all(phrases, [Shop("店", {"shop_name": "店"})], RULES)}
+    assert findings == {("shop-value-missing", Severity.WARNING), ("per-chat-value", Severity.INFO)}
+
+
+def test_send_check_ignores_title_and_note_and_keeps_its_answer() -> None:
+    """What is sent (text and variants) is checked, once per wording."""
+    check = SendCheck(RULES)
+    clean = Phrase("a", "加微信的客人", "亲，在的", Stage.PRE_SALE, "书", note="别发电话 13812345678")
+    flagged = Phrase("b", "好评", "亲，在的", Stage.PRE_SALE, "书", variants=("好评返现5元哦",))
+    assert check.errors(clean) == ()
+    assert [f.code for f in check.errors(flagged)] == ["review-for-reward"]
+    check.rules = []  # a second ask is answered from what was found
+    assert [f.code for f in check.errors(flagged)] == ["review-for-reward"]
