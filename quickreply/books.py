@@ -1,12 +1,12 @@
 """Read phrasebook directories: TOML books, shops.toml and synonyms.toml → model + problems.
 
 Loading never stops at a bad file: every problem becomes a :class:`Problem` naming the file
-and line, and everything that could be read is kept.
+and line, and everything that could be read is kept. What a valid phrase, book or shop is
+lives in schema.py; this module only reads files and says where a finding is.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
@@ -14,17 +14,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .locations import RESERVED_FILES, bundled_data
-from .model import Book, Phrase, Problem, Severity, Shop, Stage
-from .sanitize import Cleaned, clean_line, clean_text
+from .model import Book, Phrase, Problem, Severity, Shop
+from .sanitize import clean_line
 from .store import digest, has_comments
-from .template import parse_cutoff, placeholder_issues
 
-PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SHORTCUT_CODE = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces
+# Kept here too: older code and tests import them from books.
+PHRASE_ID = schema.PHRASE_ID
+SHORTCUT_CODE = schema.SHORTCUT_CODE
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _PHRASE_HEADER = re.compile(r"^\s*\[\[\s*phrase\s*\]\]")
-_PHRASE_FIELDS = frozenset({"id", "title", "text", "keys", "tags", "stage", "variants", "note", "expires"})
 
 
 @dataclass
@@ -37,6 +37,39 @@ class LoadResult:
 
 
 # --- reading TOML ----------------------------------------------------------------------------
+
+# tomllib's messages, said in Chinese. The quoted part of a message (a key, a character) is
+# kept as the parser printed it.
+_TOML_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Unterminated string"), "字符串没有结束（缺少结尾的引号）"),
+    (re.compile(r"^Expected '=' after a key"), "键后面缺少 =（每行应为 名称 = 值）"),
+    (re.compile(r"^Invalid value"), "值无效（文字要加引号，例如 \"亲，在的\"）"),
+    (re.compile(r"^Invalid statement"), "无法识别的语句（每行应为 名称 = 值，或 [表名]）"),
+    (re.compile(r"^Invalid initial character for a key part"), "键名的第一个字符无效"),
+    (re.compile(r"^Expected ']' at the end of a table"), "表头缺少结尾的 ]"),
+    (re.compile(r"^Expected ']]' at the end of an array"), "[[phrase]] 表头缺少结尾的 ]]"),
+    (re.compile(r"^Unclosed array"), "列表没有结束（缺少 ]，或项之间缺少逗号）"),
+    (re.compile(r"^Unclosed inline table"), "内联表没有结束（缺少 }）"),
+    (re.compile(r"^Unescaped '\\\\' in a string"), "字符串中有未转义的反斜杠 \\（写成 \\\\）"),
+    (re.compile(r"^Invalid date or datetime"), "日期或时间无效（例如 2026-11-12）"),
+    (re.compile(r"^Invalid hex value"), "转义 \\u 后的十六进制无效"),
+    (re.compile(r"^Escaped character is not a Unicode scalar value"), "转义的字符无效"),
+    (re.compile(r"^Cannot overwrite a value"), "同一个键写了两次"),
+    (re.compile(r"^Cannot declare (.+) twice"), "{0} 声明了两次"),
+    (re.compile(r"^Cannot (?:mutate immutable|redefine) namespace (.+)"), "不能再次定义 {0}"),
+    (re.compile(r"^Duplicate inline table key (.+)"), "内联表中的键 {0} 重复"),
+    (re.compile(r"^Found invalid character (.+)"), "无效字符 {0}"),
+    (re.compile(r"^Illegal character (.+)"), "字符串中有不允许的字符 {0}（控制字符要写成 \\u 转义）"),
+    (re.compile(r"^Expected (.+)"), "这里应为 {0}"),
+]
+
+
+def toml_message(reason: str) -> str:
+    """A tomllib error in Chinese; unknown ones keep the English after a Chinese lead-in."""
+    for pattern, chinese in _TOML_MESSAGES:
+        if match := pattern.match(reason):
+            return chinese.replace("{0}", match.group(1)) if match.groups() else chinese
+    return reason
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
@@ -68,8 +101,10 @@ def parse_toml(path: Path, raw_bytes: bytes) -> tuple[dict[str, Any] | None, str
         position = _TOML_POSITION.search(text)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (1, None)
         reason = _TOML_POSITION.sub("", text).strip()
-        message = f"TOML 语法错误：{reason}"
+        message = f"TOML 语法错误：{toml_message(reason)}"
         return None, raw, Problem(path, line, message, code="toml-syntax", column=column)
+    except RecursionError:
+        return None, raw, Problem(path, 1, "TOML 嵌套太深，无法读取", code="toml-syntax")
 
 
 class _Lines:
@@ -95,196 +130,89 @@ class _Lines:
         pattern = re.compile(rf"^\s*\[\s*{re.escape(name)}\s*\]")
         return next((i + 1 for i, text in enumerate(self.lines) if pattern.match(text)), 1)
 
+    def table_key(self, name: str, key: str) -> int:
+        start = self.table(name)
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range(start, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if number > start and re.match(r"^\s*\[", text):
+                break
+            if pattern.match(text):
+                return number
+        return start
+
 
 # --- books ---------------------------------------------------------------------------------------
 
 
-class _BookReader:
-    """Validates one parsed book, collecting problems as it goes."""
+def _finding_line(lines: _Lines, index: int, table: dict[str, Any], finding: schema.Finding) -> int:
+    if finding.field is None or finding.field not in table:
+        return lines.phrase(index)
+    line = lines.key(index, finding.field)
+    value = table.get(finding.field)
+    if finding.offset and isinstance(value, str):
+        # A multi-line string starts on the line after `text = """`; close enough for a pointer.
+        line += value.count("\n", 0, finding.offset)
+    return line
 
-    def __init__(self, path: Path, data: dict[str, Any], raw: str) -> None:
-        self.path = path
-        self.data = data
-        self.lines = _Lines(raw)
-        self.problems: list[Problem] = []
 
-    def problem(
-        self,
-        line: int,
-        message: str,
-        code: str,
-        *,
-        phrase: str | None = None,
-        severity: Severity = Severity.ERROR,
-    ) -> None:
-        self.problems.append(Problem(self.path, line, message, severity, code, phrase))
-
-    def read(self) -> Book:
-        header = self.data.get("book")
-        book_line = self.lines.table("book")
-        name, stage, description = self.path.stem, None, ""
-        if not isinstance(header, dict):
-            self.problem(1, "缺少 [book] 表（需要 name 和 stage）", "schema")
-        else:
-            name = self._book_text(header, "name", book_line) or name
-            stage_value = header.get("stage")
-            if stage_value is None:
-                self.problem(book_line, "[book] 缺少 stage（pre-sale / in-sale / after-sale）", "schema")
-            else:
-                stage = self._stage(stage_value, book_line)
-            description = self._book_text(header, "description", book_line, required=False)
-        for key in self.data:
-            if key not in ("book", "phrase"):
-                self.problem(1, f"未知的顶层字段 {key!r}", "unknown-field", severity=Severity.WARNING)
-        tables = self.data.get("phrase", [])
-        if not isinstance(tables, list):
-            self.problem(1, "phrase 必须写成 [[phrase]] 表数组", "schema")
-            tables = []
-        phrases = []
-        for index, table in enumerate(tables):
-            phrase = self._phrase(index, table, name, stage)
-            if phrase is not None:
-                phrases.append(phrase)
-        return Book(name, stage or Stage.PRE_SALE, self.path, description, tuple(phrases))
-
-    def _book_text(self, header: dict[str, Any], key: str, line: int, *, required: bool = True) -> str:
-        value = header.get(key)
-        if value is None:
-            if required:
-                self.problem(line, f"[book] 缺少 {key}", "schema")
-            return ""
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(line, f"[book] 的 {key} 必须是非空字符串", "schema")
-            return ""
-        return self._clean(clean_line(value), line, None, f"[book] {key}")
-
-    def _stage(self, value: Any, line: int, phrase: str | None = None) -> Stage | None:
-        try:
-            return Stage.parse(value) if isinstance(value, str) else Stage.parse(repr(value))
-        except ValueError:
-            self.problem(
-                line,
-                f"未知的阶段 {value!r}（可用 pre-sale / in-sale / after-sale）",
-                "bad-stage",
-                phrase=phrase,
+def _read_book(path: Path, data: dict[str, Any], raw: str) -> tuple[Book | None, list[Problem]]:
+    lines = _Lines(raw)
+    problems: list[Problem] = []
+    tables = data.get("phrase", [])
+    header, findings = schema.check_book_header(data.get("book"), fallback_name=clean_line(path.stem).text)
+    book_line = lines.table("book")
+    count = len(tables) if isinstance(tables, list) else 0
+    for finding in findings:
+        line = lines.table_key("book", finding.field) if finding.field else book_line
+        message = finding.message
+        if header is None and finding.is_error:
+            # Said once here, not once per reply ("no stage" 29 times helps nobody).
+            message += f"；本书 {count} 条回复都未载入"
+        problems.append(Problem(path, line, message, finding.severity, finding.code))
+    if header is None:
+        return None, problems
+    for key in data:
+        if key not in ("book", "phrase"):
+            problems.append(
+                Problem(path, 1, f"未知的顶层字段 {key!r}（保存时保留）", Severity.WARNING, "unknown-field")
             )
-            return None
-
-    def _clean(self, cleaned: Cleaned, line: int, phrase: str | None, what: str) -> str:
-        if cleaned.removed:
-            removed = "、".join(cleaned.removed)
-            self.problem(
-                line,
-                f"{what} 中含有控制或不可见字符，已移除：{removed}",
-                "removed-chars",
-                phrase=phrase,
-                severity=Severity.WARNING,
-            )
-        return cleaned.text
-
-    def _phrase(self, index: int, table: Any, book: str, book_stage: Stage | None) -> Phrase | None:
-        line = self.lines.phrase(index)
+    if not isinstance(tables, list):
+        problems.append(Problem(path, 1, "phrase 必须写成 [[phrase]] 表数组", code="schema"))
+        tables = []
+    phrases: list[Phrase] = []
+    for index, table in enumerate(tables):
         if not isinstance(table, dict):
-            self.problem(line, "[[phrase]] 必须是表", "schema")
-            return None
+            problems.append(Problem(path, lines.phrase(index), "[[phrase]] 必须是表", code="schema"))
+            continue
+        fields, findings = schema.check_phrase(table, book_stage=header.stage)
         raw_id = table.get("id")
-        phrase_id = raw_id if isinstance(raw_id, str) else None
-        ok = True
-
-        def fail(key: str, message: str, code: str = "schema") -> None:
-            nonlocal ok
-            ok = False
-            self.problem(
-                self.lines.key(index, key) if key in table else line, message, code, phrase=phrase_id
+        label = raw_id if isinstance(raw_id, str) and schema.PHRASE_ID.match(raw_id) else None
+        for finding in findings:
+            line = _finding_line(lines, index, table, finding)
+            problems.append(Problem(path, line, finding.message, finding.severity, finding.code, label))
+        if fields is None:
+            continue
+        phrases.append(
+            Phrase(
+                id=fields.id,
+                title=fields.title,
+                text=fields.text,
+                stage=fields.stage or header.stage,
+                book=header.name,
+                keys=fields.keys,
+                tags=fields.tags,
+                variants=fields.variants,
+                note=fields.note,
+                expires=fields.expires,
+                source=path,
+                line=lines.phrase(index),
+                field_lines=tuple(
+                    (key, lines.key(index, key)) for key in table if key in schema.PHRASE_FIELDS
+                ),
             )
-
-        if raw_id is None:
-            fail("id", "缺少 id")
-        elif not isinstance(raw_id, str) or not PHRASE_ID.match(raw_id):
-            fail("id", f"id {raw_id!r} 无效：只能用小写字母、数字和连字符，且以字母或数字开头", "bad-id")
-        for key in table:
-            if key not in _PHRASE_FIELDS:
-                self.problem(
-                    self.lines.key(index, key),
-                    f"未知字段 {key!r}（会被忽略）",
-                    "unknown-field",
-                    phrase=phrase_id,
-                    severity=Severity.WARNING,
-                )
-
-        def text_field(key: str, *, multiline: bool, required: bool) -> str:
-            value = table.get(key)
-            if value is None:
-                if required:
-                    fail(key, f"缺少 {key}")
-                return ""
-            if not isinstance(value, str):
-                fail(key, f"{key} 必须是字符串")
-                return ""
-            cleaned = clean_text(value) if multiline else clean_line(value)
-            text = self._clean(cleaned, self.lines.key(index, key), phrase_id, key)
-            if required and not text.strip():
-                fail(key, f"{key} 不能为空")
-            return text
-
-        def list_field(key: str, *, multiline: bool) -> tuple[str, ...]:
-            value = table.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                fail(key, f"{key} 必须是字符串列表")
-                return ()
-            cleaner = clean_text if multiline else clean_line
-            items = [self._clean(cleaner(item), self.lines.key(index, key), phrase_id, key) for item in value]
-            return tuple(item for item in items if item.strip())
-
-        title = text_field("title", multiline=False, required=True)
-        text = text_field("text", multiline=True, required=True)
-        note = text_field("note", multiline=True, required=False)
-        keys = list_field("keys", multiline=False)
-        tags = list_field("tags", multiline=False)
-        variants = list_field("variants", multiline=True)
-        for key in keys:
-            if not SHORTCUT_CODE.match(key):
-                fail("keys", f"快捷编码 {key!r} 只能用英文字母、数字和符号（不含空格）", "bad-key")
-        stage = book_stage
-        if "stage" in table:
-            stage = self._stage(table["stage"], self.lines.key(index, "stage"), phrase_id)
-            ok = ok and stage is not None
-        elif book_stage is None:
-            fail("stage", "书和短语都没有指定阶段")
-        expires = table.get("expires")
-        if expires is not None:
-            if isinstance(expires, dt.datetime):
-                expires = expires.date()
-            elif not isinstance(expires, dt.date):
-                fail("expires", "expires 必须是 TOML 日期，例如 expires = 2026-11-12（不加引号）")
-                expires = None
-        if not ok or stage is None or phrase_id is None:
-            return None
-        for key, wording in [("text", text)] + [("variants", v) for v in variants]:
-            self._check_placeholders(index, key, wording, phrase_id)
-        return Phrase(
-            id=phrase_id,
-            title=title,
-            text=text,
-            stage=stage,
-            book=book,
-            keys=tuple(key.lower() for key in keys),
-            tags=tags,
-            variants=variants,
-            note=note,
-            expires=expires,
-            source=self.path,
-            line=line,
-            field_lines=tuple((key, self.lines.key(index, key)) for key in table if key in _PHRASE_FIELDS),
         )
-
-    def _check_placeholders(self, index: int, key: str, text: str, phrase_id: str) -> None:
-        base = self.lines.key(index, key)
-        for issue in placeholder_issues(text):
-            # A multi-line string starts on the line after `text = """`; close enough for a pointer.
-            line = base + text.count("\n", 0, issue.offset) if issue.is_error else base
-            severity = Severity.ERROR if issue.is_error else Severity.WARNING
-            self.problem(line, issue.message, issue.code, phrase=phrase_id, severity=severity)
+    return Book(header.name, header.stage, path, header.description, tuple(phrases)), problems
 
 
 def read_book(path: Path) -> tuple[Book | None, list[Problem]]:
@@ -294,9 +222,10 @@ def read_book(path: Path) -> tuple[Book | None, list[Problem]]:
     data, raw, problem = parse_toml(path, raw_bytes)
     if data is None:
         return None, [problem] if problem else []
-    reader = _BookReader(path, data, raw)
-    book = replace(reader.read(), sha256=digest(raw_bytes), has_comments=has_comments(raw))
-    return book, reader.problems
+    book, problems = _read_book(path, data, raw)
+    if book is not None:
+        book = replace(book, sha256=digest(raw_bytes), has_comments=has_comments(raw))
+    return book, problems
 
 
 # --- shops and synonyms --------------------------------------------------------------------------
@@ -322,33 +251,11 @@ def parse_shops(path: Path, raw_bytes: bytes) -> tuple[list[Shop], list[Problem]
     shops: list[Shop] = []
     for index, table in enumerate(tables):
         line = headers[index] if index < len(headers) else 1
-        values: dict[str, str] = {}
-        for key, value in table.items():
-            if isinstance(value, bool) or not isinstance(value, str | int | float):
-                problems.append(Problem(path, line, f"店铺字段 {key} 必须是字符串或数字", code="schema"))
-                continue
-            cleaned = clean_text(str(value))
-            if cleaned.removed:
-                problems.append(
-                    Problem(
-                        path, line, f"{key} 中的控制或不可见字符已移除", Severity.WARNING, "removed-chars"
-                    )
-                )
-            values[key] = cleaned.text
-        name = values.get("shop_name", "").strip()
-        if not name:
-            problems.append(Problem(path, line, "[[shop]] 缺少 shop_name", code="schema"))
+        values, findings = schema.check_shop(table)
+        problems += [Problem(path, line, f.message, f.severity, f.code) for f in findings]
+        if values is None:
             continue
-        if "cutoff" in values and parse_cutoff(values["cutoff"]) is None:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f'cutoff {values["cutoff"]!r} 不是 HH:MM 时间，例如 "16:00"',
-                    code="bad-cutoff",
-                )
-            )
-            del values["cutoff"]
+        name = values[schema.SHOP_NAME]
         if any(shop.name == name for shop in shops):
             problems.append(
                 Problem(path, line, f"店铺 {name!r} 重复出现", Severity.WARNING, "duplicate-shop")

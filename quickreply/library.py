@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from . import schema
 from .books import load_dirs
 from .locations import default_phrasebook_dirs
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
@@ -38,46 +39,27 @@ class Library:
         self.shops = shops
         self.problems = problems
         self.clock = clock
-        phrases: list[Phrase] = []
-        seen: dict[str, Phrase] = {}
-        for book in books:
-            for phrase in book.phrases:
-                if (first := seen.get(phrase.id)) is not None:
-                    where = f"{_name(first.source)}:{first.line}"
-                    problems.append(
-                        Problem(
-                            phrase.source or book.path,
-                            phrase.line_of("id"),
-                            f"id 重复（已在 {where} 使用），此条未载入",
-                            code="duplicate-id",
-                            phrase=phrase.id,
-                        )
-                    )
-                    continue
-                seen[phrase.id] = phrase
-                phrases.append(phrase)
+        every = [phrase for book in books for phrase in book.phrases]
+        dropped: set[int] = set()
+        for clash in schema.clashes(
+            [(phrase.id, phrase.keys) for phrase in every],
+            where=lambda i: f"{_name(every[i].source)}:{every[i].line}",
+        ):
+            phrase = every[clash.index]
+            message = clash.message + ("，此条未载入" if clash.field == "id" else "")
+            problems.append(
+                Problem(phrase.source or Path("?"), phrase.line_of(clash.field), message,
+                        code=clash.code, phrase=phrase.id)
+            )
+            if clash.field == "id":
+                dropped.add(clash.index)
+        phrases = [phrase for index, phrase in enumerate(every) if index not in dropped]
         self.phrases: list[Phrase] = phrases
-        self._by_id = seen
+        self._by_id = {phrase.id: phrase for phrase in phrases}
         self._position = {phrase.id: number for number, phrase in enumerate(phrases)}
-        self._report_shared_keys()
         self.index = SearchIndex(phrases, synonym_groups, stopwords)
         self._templates: dict[str, Template] = {}
         self._masks: dict[tuple[Stage | None, dt.date | None], list[bool]] = {}
-
-    def _report_shared_keys(self) -> None:
-        owners: dict[str, Phrase] = {}
-        for phrase in self.phrases:
-            for key in phrase.keys:
-                if (first := owners.setdefault(key, phrase)) is not phrase:
-                    self.problems.append(
-                        Problem(
-                            phrase.source or Path("?"),
-                            phrase.line_of("keys"),
-                            f"快捷编码 {key!r} 已被 {first.id} 使用",
-                            code="duplicate-key",
-                            phrase=phrase.id,
-                        )
-                    )
 
     # --- lookup ----------------------------------------------------------------------------------
 

@@ -145,7 +145,7 @@ def test_malformed_placeholder_reported_on_its_line(write_book) -> None:
         ''',
     )
     library = quickreply.load(path.parent)
-    assert [(p.line, p.code) for p in library.problems] == [(9, "bad-placeholder"), (8, "full-width-brace")]
+    assert [(p.line, p.code) for p in library.problems] == [(9, "bad-placeholder"), (10, "full-width-brace")]
     assert library.phrases[0].id == "multi"  # still searchable; rendering refuses it
 
 

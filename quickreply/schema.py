@@ -1,0 +1,351 @@
+"""The one place that knows what a valid phrase, book header and shop are.
+
+Every reader and writer goes through here: the loader maps a finding to ``file:line``, the
+editor to the widget of the field, the importer to a sheet row. One message per rule, worded
+once. Findings name the *field*; where that field is in a file is the caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Severity, Stage
+from .sanitize import Cleaned, clean_line, clean_text
+from .template import parse_cutoff, placeholder_issues
+
+PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SHORTCUT_CODE = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces
+PHRASE_FIELDS = ("id", "title", "keys", "tags", "stage", "text", "variants", "note", "expires")
+"""Every field a phrase may have, in the order writers put them."""
+BOOK_FIELDS = ("name", "stage", "description")
+MAX_TEXT = 10_000
+"""Characters in one field: a chat message is far shorter; more is a mistake or an attack."""
+RENDER_ONLY = frozenset({"bad-placeholder"})
+"""Errors that keep a phrase from being copied but not from being loaded, shown and fixed."""
+STAGE_HELP = "pre-sale / in-sale / after-sale 或 售前 / 售中 / 售后"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing wrong (or worth a warning) with one field of a phrase, book or shop."""
+
+    field: str | None
+    """The field concerned (``text``, ``keys`` …); None for the table as a whole."""
+    code: str
+    """Short machine-readable kind, shared with ``check --format json`` (``bad-id`` …)."""
+    message: str
+    severity: Severity = Severity.ERROR
+    offset: int = 0
+    """Character offset inside the field's text (placeholder findings), else 0."""
+    item: int | None = None
+    """Index in a list field (``variants[2]``), when the finding is about one item."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseFields:
+    """A phrase's values after checking and cleaning; ``stage`` None means the book's."""
+
+    id: str
+    title: str
+    text: str
+    stage: Stage | None = None
+    keys: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    expires: dt.date | None = None
+
+
+def parse_stage(value: Any) -> Stage | None:
+    """A stage from its English value or Chinese label; None if it is neither."""
+    try:
+        return Stage.parse(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def bad_stage_message(value: Any) -> str:
+    return f"未知的阶段 {value!r}（可用 {STAGE_HELP}）"
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(
+        self,
+        field: str | None,
+        message: str,
+        code: str = "schema",
+        severity: Severity = Severity.ERROR,
+        *,
+        offset: int = 0,
+        item: int | None = None,
+    ) -> None:
+        self.findings.append(Finding(field, code, message, severity, offset, item))
+
+    def cleaned(self, field: str, cleaned: Cleaned, item: int | None = None) -> str:
+        if cleaned.removed:
+            self.add(
+                field,
+                f"{field} 中含有控制或不可见字符，已移除：{'、'.join(cleaned.removed)}",
+                "removed-chars",
+                Severity.WARNING,
+                item=item,
+            )
+        return cleaned.text
+
+    @property
+    def failed(self) -> bool:
+        return any(finding.is_error and finding.code not in RENDER_ONLY for finding in self.findings)
+
+
+def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -> tuple[
+    PhraseFields | None, list[Finding]
+]:
+    """Check one phrase table as read from TOML/JSON (or built by the editor or importer).
+
+    Returns the cleaned fields, or None when an error makes the phrase unreadable, and every
+    finding (a malformed placeholder is an error, but the phrase is still read: it is shown,
+    cannot be copied, and can be fixed in the editor). ``book_stage`` is the stage of the book the phrase is in (None when unknown)."""
+    found = _Collector()
+    raw_id = table.get("id")
+    phrase_id = raw_id if isinstance(raw_id, str) else ""
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        found.add("id", "缺少 id", "bad-id")
+    elif not isinstance(raw_id, str) or not PHRASE_ID.match(raw_id):
+        found.add("id", f"id {raw_id!r} 无效：只能用小写字母、数字和连字符，且以字母或数字开头", "bad-id")
+    for key in table:
+        if key not in PHRASE_FIELDS:
+            found.add(key, f"未知字段 {key!r}（读取时忽略，保存时保留）", "unknown-field", Severity.WARNING)
+
+    def text_field(key: str, *, multiline: bool, required: bool) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                found.add(key, f"缺少 {key}")
+            return ""
+        if not isinstance(value, str):
+            found.add(key, f"{key} 必须是字符串，这里是 {_kind(value)}")
+            return ""
+        if len(value) > MAX_TEXT:
+            found.add(key, f"{key} 太长（{len(value)} 字，上限 {MAX_TEXT}）", "too-long")
+            return ""
+        text = found.cleaned(key, clean_text(value) if multiline else clean_line(value))
+        if required and not text.strip():
+            found.add(key, f"{key} 不能为空")
+        return text
+
+    def list_field(key: str, *, multiline: bool) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            found.add(key, f"{key} 必须是字符串列表，例如 {key} = [\"a\", \"b\"]，这里是 {_kind(value)}")
+            return ()
+        items = []
+        for number, item in enumerate(value):
+            if len(item) > MAX_TEXT:
+                found.add(key, f"{key} 第 {number + 1} 项太长（{len(item)} 字）", "too-long", item=number)
+                continue
+            cleaned = found.cleaned(key, (clean_text if multiline else clean_line)(item), number)
+            if cleaned.strip():
+                items.append(cleaned)
+        return tuple(items)
+
+    title = text_field("title", multiline=False, required=True)
+    text = text_field("text", multiline=True, required=True)
+    note = text_field("note", multiline=True, required=False)
+    keys = list_field("keys", multiline=False)
+    tags = list_field("tags", multiline=False)
+    variants = list_field("variants", multiline=True)
+    for key in keys:
+        if not SHORTCUT_CODE.match(key):
+            found.add("keys", f"快捷编码 {key!r} 只能用英文字母、数字和符号（不含空格）", "bad-key")
+    stage: Stage | None = None
+    if "stage" in table:
+        stage = parse_stage(table["stage"])
+        if stage is None:
+            found.add("stage", bad_stage_message(table["stage"]), "bad-stage")
+    elif book_stage is None:
+        found.add("stage", "书和回复都没有指定阶段", "bad-stage")
+    expires = table.get("expires")
+    if expires is not None:
+        if isinstance(expires, dt.datetime):
+            expires = expires.date()
+        elif not isinstance(expires, dt.date):
+            found.add("expires", "expires 必须是日期，例如 expires = 2026-11-12（TOML 里不加引号）")
+            expires = None
+    for field, wordings in (("text", [text]), ("variants", list(variants))):
+        for number, wording in enumerate(wordings):
+            for issue in placeholder_issues(wording):
+                severity = Severity.ERROR if issue.is_error else Severity.WARNING
+                item = number if field == "variants" else None
+                found.add(field, issue.message, issue.code, severity, offset=issue.offset, item=item)
+    if found.failed:
+        return None, found.findings
+    fields = PhraseFields(
+        id=phrase_id,
+        title=title,
+        text=text,
+        stage=stage,
+        keys=tuple(key.lower() for key in keys),
+        tags=tags,
+        variants=variants,
+        note=note,
+        expires=expires,
+    )
+    return fields, found.findings
+
+
+def phrase_table(fields: PhraseFields) -> dict[str, Any]:
+    """The table a writer puts in a file, in :data:`PHRASE_FIELDS` order, empty fields left out.
+    Checking it again gives the same fields back."""
+    table: dict[str, Any] = {"id": fields.id, "title": fields.title}
+    if fields.keys:
+        table["keys"] = list(fields.keys)
+    if fields.tags:
+        table["tags"] = list(fields.tags)
+    if fields.stage is not None:
+        table["stage"] = fields.stage.value
+    table["text"] = fields.text
+    if fields.variants:
+        table["variants"] = list(fields.variants)
+    if fields.note:
+        table["note"] = fields.note
+    if fields.expires is not None:
+        table["expires"] = fields.expires
+    return table
+
+
+# --- book header ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BookHeader:
+    name: str
+    stage: Stage
+    description: str = ""
+
+
+def check_book_header(header: Any, *, fallback_name: str) -> tuple[BookHeader | None, list[Finding]]:
+    """The ``[book]`` table: a name (the file name when missing) and a stage, which every
+    phrase without its own stage takes. Without a valid stage the book is not usable."""
+    found = _Collector()
+    if not isinstance(header, Mapping):
+        found.add(None, f"缺少 [book] 表（需要 name 和 stage，stage 可用 {STAGE_HELP}）")
+        return None, found.findings
+    for key in header:
+        if key not in BOOK_FIELDS:
+            found.add(key, f"[book] 中的未知字段 {key!r}（保存时保留）", "unknown-field", Severity.WARNING)
+
+    def text(key: str) -> str:
+        value = header.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            found.add(key, f"[book] 的 {key} 必须是字符串，这里是 {_kind(value)}")
+            return ""
+        if len(value) > MAX_TEXT:
+            found.add(key, f"[book] 的 {key} 太长", "too-long")
+            return ""
+        return found.cleaned(f"[book] {key}", clean_line(value))
+
+    name = text("name").strip() or fallback_name
+    description = text("description")
+    stage = None
+    if "stage" not in header:
+        found.add("stage", f"[book] 缺少 stage（{STAGE_HELP}）", "bad-stage")
+    elif (stage := parse_stage(header["stage"])) is None:
+        found.add("stage", bad_stage_message(header["stage"]), "bad-stage")
+    if found.failed or stage is None:
+        return None, found.findings
+    return BookHeader(name, stage, description), found.findings
+
+
+# --- shops ---------------------------------------------------------------------------------------
+
+SHOP_NAME = "shop_name"
+
+
+def check_shop(table: Any) -> tuple[dict[str, str] | None, list[Finding]]:
+    """One ``[[shop]]``: placeholder values (text or numbers), ``shop_name`` required,
+    ``cutoff`` an HH:MM time. Returns the cleaned values, or None when it has no name."""
+    found = _Collector()
+    if not isinstance(table, Mapping):
+        found.add(None, "[[shop]] 必须是表")
+        return None, found.findings
+    values: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            found.add(key, f"店铺字段 {key!r} 必须是文字或数字，这里是 {_kind(value)}")
+            continue
+        values[key] = found.cleaned(key, clean_text(str(value)))
+    if not values.get(SHOP_NAME, "").strip():
+        found.add(SHOP_NAME, "[[shop]] 缺少 shop_name")
+        return None, found.findings
+    if "cutoff" in values and parse_cutoff(values["cutoff"]) is None:
+        found.add("cutoff", f'cutoff {values["cutoff"]!r} 不是 HH:MM 时间，例如 "16:00"', "bad-cutoff")
+        del values["cutoff"]
+    values[SHOP_NAME] = values[SHOP_NAME].strip()
+    return values, found.findings
+
+
+# --- across phrases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """A phrase whose id or shortcut code an earlier phrase already has."""
+
+    index: int
+    """Position of the later phrase in the sequence checked."""
+    field: str
+    """``id`` or ``keys``."""
+    code: str
+    message: str
+    first: int
+    """Position of the phrase that has it first."""
+
+
+def clashes(
+    items: Sequence[tuple[str, Iterable[str]]], *, where: Callable[[int], str] | None = None
+) -> list[Clash]:
+    """Duplicate ids and shared shortcut codes among ``(id, keys)`` pairs, in order: the first
+    one keeps it, every later one is reported. ``where(i)`` names item i in messages."""
+    describe = where or (lambda index: items[index][0])
+    first_id: dict[str, int] = {}
+    first_key: dict[str, int] = {}
+    found: list[Clash] = []
+    for index, (phrase_id, keys) in enumerate(items):
+        if (earlier := first_id.setdefault(phrase_id, index)) != index:
+            message = f"id {phrase_id} 重复（已在 {describe(earlier)} 使用）"
+            found.append(Clash(index, "id", "duplicate-id", message, earlier))
+        for key in dict.fromkeys(key.lower() for key in keys):
+            if (owner := first_key.setdefault(key, index)) != index:
+                message = f"快捷编码 {key!r} 已被 {items[owner][0]}（{describe(owner)}）使用"
+                found.append(Clash(index, "keys", "duplicate-key", message, owner))
+    return found
+
+
+def _kind(value: Any) -> str:
+    """How a wrong value looks to a lead: 数字 5, 列表, 表 …"""
+    if isinstance(value, bool):
+        return f"布尔值 {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文字 {value[:20]!r}"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, Mapping):
+        return "表"
+    if isinstance(value, dt.date | dt.time):
+        return f"日期/时间 {value}"
+    return type(value).__name__
