@@ -47,7 +47,8 @@ def side_content(draft: PhraseDraft | None, differing: set[str], labels: dict[st
     if draft is None:
         return Content.styled(TM.deleted, "bold $text-error")
     lines: list[Content] = []
-    for name in SHOWN_FIELDS:
+    # What differs comes first, so it is on screen without scrolling.
+    for name in sorted(SHOWN_FIELDS, key=lambda name: name not in differing):
         value = field_value(draft, name)
         if name not in differing and not value:
             continue  # an empty field both sides share says nothing
@@ -69,7 +70,7 @@ class ConflictScreen(ModalScreen[dict[str, Choice] | None]):
         border: thick $warning; background: $surface; padding: 0 1;
     }
     #conflict-title { text-style: bold; }
-    #conflict-summary, #conflict-hint { color: $text-muted; }
+    #conflict-summary, #conflict-hint { color: $text-muted; width: 1fr; }
     #conflict-progress { text-style: bold; margin-top: 1; }
     #conflict-sides { height: 1fr; }
     #conflict-sides VerticalScroll { width: 1fr; border: round $secondary-muted; padding: 0 1; }
