@@ -9,14 +9,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import store
-from .books import PHRASE_ID, SHORTCUT_CODE, read_book
+from . import schema, store
+from .books import read_book
 from .merge import Choice, Merge, Resolution, three_way
 from .model import Book, Phrase, Severity, Shop, Stage
 from .rules import Rule, check_phrase
 from .sanitize import clean_line, clean_text
-from .template import placeholder_issues
 
 
 @dataclass
@@ -31,6 +31,8 @@ class PhraseDraft:
     variants: list[str] = field(default_factory=list)
     note: str = ""
     expires: dt.date | None = None
+    loaded_id: str | None = field(default=None, compare=False)
+    """The id in the file, so a renamed reply keeps its comments and unknown fields."""
 
     @classmethod
     def from_phrase(cls, phrase: Phrase, book_stage: Stage) -> PhraseDraft:
@@ -44,7 +46,25 @@ class PhraseDraft:
             list(phrase.variants),
             phrase.note,
             phrase.expires,
+            loaded_id=phrase.id,
         )
+
+    def to_table(self) -> dict[str, Any]:
+        """The draft as a phrase table, for the schema's checks."""
+        table: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "keys": list(self.keys),
+            "tags": list(self.tags),
+            "variants": list(self.variants),
+            "note": self.note,
+        }
+        if self.stage is not None:
+            table["stage"] = self.stage.value
+        if self.expires is not None:
+            table["expires"] = self.expires
+        return table
 
     def to_phrase(self, book: BookDraft) -> Phrase:
         return Phrase(
@@ -160,25 +180,24 @@ class EditSession:
         def add(name: str, message: str, severity: Severity = Severity.ERROR) -> None:
             findings.setdefault(name, []).append((severity, message))
 
-        if not PHRASE_ID.match(draft.id):
-            add("id", "id 只能用小写字母、数字和连字符，且以字母或数字开头")
-        elif any(other is not draft and other.id == draft.id for other in self.all_drafts()):
-            add("id", f"id {draft.id} 已被使用")
-        if not draft.title.strip():
-            add("title", "标题不能为空")
-        if not draft.text.strip():
-            add("text", "回复内容不能为空")
-        for name, wordings in (("text", [draft.text]), ("variants", draft.variants)):
-            for wording in wordings:
-                for issue in placeholder_issues(wording):
-                    add(name, issue.message, Severity.ERROR if issue.is_error else Severity.WARNING)
-        taken = {key: other.id for other in self.all_drafts() if other is not draft for key in other.keys}
+        # The book's stage is always valid in the editor; any stage stands in for it here.
+        _fields, found = schema.check_phrase(draft.to_table(), book_stage=Stage.PRE_SALE)
+        for finding in found:
+            add(finding.field or "id", finding.message, finding.severity)
+        if schema.PHRASE_ID.match(draft.id):
+            others = (other for other in self.all_drafts() if other is not draft and other.id == draft.id)
+            if (owner := next(others, None)) is not None:
+                add("id", schema.id_taken(draft.id, self._where(owner)))
+        others = [other for other in self.all_drafts() if other is not draft]
+        taken = {key.lower(): other for other in others for key in other.keys}
         for key in draft.keys:
-            if not SHORTCUT_CODE.match(key):
-                add("keys", f"快捷编码 {key!r} 只能用英文字母、数字和符号")
-            elif key.lower() in taken:
-                add("keys", f"快捷编码 {key} 已被 {taken[key.lower()]} 使用")
+            if schema.SHORTCUT_CODE.match(key) and (other := taken.get(key.lower())) is not None:
+                add("keys", schema.key_taken(key, other.id))
         return findings
+
+    def _where(self, draft: PhraseDraft) -> str:
+        book = next(book for book in self.books if any(d is draft for d in book.phrases))
+        return f"{book.name} · {draft.title}"
 
     def all_drafts(self) -> list[PhraseDraft]:
         return [draft for book in self.books for draft in book.phrases]
@@ -273,8 +292,15 @@ class EditSession:
         expected = book.sha256 if path is None else store.file_digest(target)
         if path is not None and expected is not None:
             raise store.ConflictError(target)  # never overwrite another file when saving as
-        saved = store.save_book(book.to_book(), expected_sha256=expected, path=target)
+        renamed = {
+            draft.id: draft.loaded_id
+            for draft in book.phrases
+            if draft.loaded_id is not None and draft.loaded_id != draft.id
+        }
+        saved = store.save_book(book.to_book(), expected_sha256=expected, path=target, renamed=renamed)
         book.path, book.sha256, book.dirty, book.has_comments = target, saved.sha256, False, False
+        for draft in book.phrases:
+            draft.loaded_id = draft.id
         return saved
 
     def reload(self, book: BookDraft) -> BookDraft:

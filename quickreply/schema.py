@@ -26,6 +26,18 @@ MAX_TEXT = 10_000
 """Characters in one field: a chat message is far shorter; more is a mistake or an attack."""
 RENDER_ONLY = frozenset({"bad-placeholder"})
 """Errors that keep a phrase from being copied but not from being loaded, shown and fixed."""
+FIELD_LABELS = {
+    "id": "id",
+    "title": "标题",
+    "text": "回复内容",
+    "keys": "快捷编码",
+    "tags": "标签",
+    "stage": "阶段",
+    "variants": "其他说法",
+    "note": "备注",
+    "expires": "过期日期",
+}
+"""How a field is named to a lead; messages say both, so a file's key can be found too."""
 STAGE_HELP = "pre-sale / in-sale / after-sale 或 售前 / 售中 / 售后"
 
 
@@ -115,7 +127,8 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
 
     Returns the cleaned fields, or None when an error makes the phrase unreadable, and every
     finding (a malformed placeholder is an error, but the phrase is still read: it is shown,
-    cannot be copied, and can be fixed in the editor). ``book_stage`` is the stage of the book the phrase is in (None when unknown)."""
+    cannot be copied, and can be fixed in the editor). ``book_stage``: the stage of the book the
+    phrase is in (None when unknown)."""
     found = _Collector()
     raw_id = table.get("id")
     phrase_id = raw_id if isinstance(raw_id, str) else ""
@@ -129,30 +142,33 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
 
     def text_field(key: str, *, multiline: bool, required: bool) -> str:
         value = table.get(key)
+        name = _named(key)
         if value is None:
             if required:
-                found.add(key, f"缺少 {key}")
+                found.add(key, f"缺少{name}")
             return ""
         if not isinstance(value, str):
-            found.add(key, f"{key} 必须是字符串，这里是 {_kind(value)}")
+            found.add(key, f"{name}必须是文字（加引号），这里是 {_kind(value)}")
             return ""
         if len(value) > MAX_TEXT:
-            found.add(key, f"{key} 太长（{len(value)} 字，上限 {MAX_TEXT}）", "too-long")
+            found.add(key, f"{name}太长（{len(value)} 字，上限 {MAX_TEXT}）", "too-long")
             return ""
         text = found.cleaned(key, clean_text(value) if multiline else clean_line(value))
         if required and not text.strip():
-            found.add(key, f"{key} 不能为空")
+            found.add(key, f"{name}不能为空")
         return text
 
     def list_field(key: str, *, multiline: bool) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            found.add(key, f"{key} 必须是字符串列表，例如 {key} = [\"a\", \"b\"]，这里是 {_kind(value)}")
+            example = f'{key} = ["a", "b"]'
+            found.add(key, f"{_named(key)}必须是文字列表，例如 {example}，这里是 {_kind(value)}")
             return ()
         items = []
         for number, item in enumerate(value):
             if len(item) > MAX_TEXT:
-                found.add(key, f"{key} 第 {number + 1} 项太长（{len(item)} 字）", "too-long", item=number)
+                message = f"{_named(key)}第 {number + 1} 项太长（{len(item)} 字）"
+                found.add(key, message, "too-long", item=number)
                 continue
             cleaned = found.cleaned(key, (clean_text if multiline else clean_line)(item), number)
             if cleaned.strip():
@@ -180,7 +196,8 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
         if isinstance(expires, dt.datetime):
             expires = expires.date()
         elif not isinstance(expires, dt.date):
-            found.add("expires", "expires 必须是日期，例如 expires = 2026-11-12（TOML 里不加引号）")
+            example = "expires = 2026-11-12（TOML 里不加引号）"
+            found.add("expires", f"{_named('expires')}必须是日期，例如 {example}")
             expires = None
     for field, wordings in (("text", [text]), ("variants", list(variants))):
         for number, wording in enumerate(wordings):
@@ -314,6 +331,14 @@ class Clash:
     """Position of the phrase that has it first."""
 
 
+def id_taken(phrase_id: str, where: str) -> str:
+    return f"id {phrase_id} 已被使用（{where}）"
+
+
+def key_taken(key: str, owner: str, where: str | None = None) -> str:
+    return f"快捷编码 {key!r} 已被 {owner}{f'（{where}）' if where else ''} 使用"
+
+
 def clashes(
     items: Sequence[tuple[str, Iterable[str]]], *, where: Callable[[int], str] | None = None
 ) -> list[Clash]:
@@ -325,13 +350,19 @@ def clashes(
     found: list[Clash] = []
     for index, (phrase_id, keys) in enumerate(items):
         if (earlier := first_id.setdefault(phrase_id, index)) != index:
-            message = f"id {phrase_id} 重复（已在 {describe(earlier)} 使用）"
+            message = id_taken(phrase_id, describe(earlier))
             found.append(Clash(index, "id", "duplicate-id", message, earlier))
         for key in dict.fromkeys(key.lower() for key in keys):
             if (owner := first_key.setdefault(key, index)) != index:
-                message = f"快捷编码 {key!r} 已被 {items[owner][0]}（{describe(owner)}）使用"
+                message = key_taken(key, items[owner][0], describe(owner))
                 found.append(Clash(index, "keys", "duplicate-key", message, owner))
     return found
+
+
+def _named(key: str) -> str:
+    """标题（title）: the lead's word and the file's key."""
+    label = FIELD_LABELS.get(key)
+    return f"{label}（{key}）" if label and label != key else key
 
 
 def _kind(value: Any) -> str:
