@@ -59,6 +59,7 @@ _TOML_MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Cannot (?:mutate immutable|redefine) namespace (.+)"), "不能再次定义 {0}"),
     (re.compile(r"^Duplicate inline table key (.+)"), "内联表中的键 {0} 重复"),
     (re.compile(r"^Found invalid character (.+)"), "无效字符 {0}"),
+    (re.compile(r"^Illegal character '\\n'"), "字符串没有结束（缺少结尾的引号；多行文字用 \"\"\" 包起来）"),
     (re.compile(r"^Illegal character (.+)"), "字符串中有不允许的字符 {0}（控制字符要写成 \\u 转义）"),
     (re.compile(r"^Expected (.+)"), "这里应为 {0}"),
 ]

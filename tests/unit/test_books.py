@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import quickreply
 from quickreply.model import Severity, Stage
 
@@ -226,3 +228,40 @@ def test_bundled_books_pass_check_and_cover_every_stage(bundled: quickreply.Libr
         assert sum(1 for phrase in bundled.phrases if phrase.stage is stage) >= 25
     assert len(bundled.phrases) >= 90
     assert bundled.shop() is not None and bundled.shop().cutoff
+
+
+def test_regression_toml_syntax_errors_are_in_chinese_with_line_and_column(write_book) -> None:
+    header = '[book]\nname = "书"\nstage = "pre-sale"\n\n[[phrase]]\n'
+    path = write_book("a.toml", header + 'id = "a"\ntitle = 亲\n')
+    write_book("b.toml", header + 'id = "b"\ntitle = "t"\ntext = "x"\n')
+    library = quickreply.load(path.parent)
+    [problem] = library.problems
+    assert (problem.file, problem.line, problem.column, problem.code) == (path, 7, 9, "toml-syntax")
+    assert problem.message.startswith("TOML 语法错误：值无效")
+    assert not any("Invalid" in p.message for p in library.problems)
+    assert [p.id for p in library.phrases] == ["b"]  # the other book still opens
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('title = "x', "字符串没有结束"),
+        ("title", "键后面缺少 ="),
+        ("[[phrase]\n", "缺少结尾的 ]]"),
+        ('keys = ["a" "b"]', "列表没有结束"),
+        ('id = "a"\nid = "b"', "同一个键写了两次"),
+    ],
+)
+def test_toml_messages_said_in_chinese(write_book, source: str, expected: str) -> None:
+    path = write_book("a.toml", '[book]\nname = "书"\nstage = "pre-sale"\n[[phrase]]\n' + source + "\n")
+    [problem] = quickreply.load(path.parent).problems
+    assert expected in problem.message, problem.message
+
+
+def test_regression_one_bad_book_stage_is_one_error_not_one_per_reply(write_book) -> None:
+    replies = "".join(f'[[phrase]]\nid = "r{n}"\ntitle = "t"\ntext = "x"\n\n' for n in range(29))
+    path = write_book("a.toml", '[book]\nname = "书"\nstage = "售中期"\n\n' + replies)
+    problems = quickreply.load(path.parent).problems
+    assert len(problems) == 1
+    assert problems[0].line == 3 and "售中期" in problems[0].message
+    assert "29 条回复都未载入" in problems[0].message
