@@ -366,3 +366,25 @@ async def test_placeholders_are_highlighted_in_the_text_field(make: AppFactory, 
         spans = {row: [(s, e) for s, e, _ in area._highlights[row]] for row in (0, 1)}
         assert [line0.encode()[s:e].decode() for s, e in spans[0]] == ["{shop_name}"]
         assert [line1.encode()[s:e].decode() for s, e in spans[1]] == ["{tracking_no|稍后告知}"]
+
+
+def test_conflict_snapshot(snap_compare, books_copy: Path) -> None:
+    """The conflict screen at 100×30: what was merged on its own, then 欢迎语 mine and theirs
+    side by side, the differing 标题 first and marked ≠, and the M/T/B keys."""
+    from quickreply.tui.app import make_app
+    from tests.conftest import FROZEN_NOW
+
+    app = make_app([books_copy], history=False, clock=lambda: FROZEN_NOW, watch=False, start_in_editor=True)
+
+    async def conflict(pilot) -> None:
+        await pilot.pause()
+        await set_field(editor(pilot.app), pilot, "title", "我的欢迎语")
+        colleague_saves(
+            books_copy / "01-presale.toml",
+            ('title = "欢迎语"', 'title = "同事的欢迎语"'),
+            ('title = "缺货补货中"', 'title = "同事改的缺货标题"'),
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=conflict)
