@@ -317,27 +317,108 @@ def check_placeholders(phrases: Sequence[Phrase], shops: Sequence[Shop]) -> list
 
 def check_near_duplicates(phrases: Sequence[Phrase]) -> list[Problem]:
     """Two replies that say nearly the same thing: merge them, or make one a variant."""
-    from rapidfuzz import fuzz, process
-
-    texts = [phrase.text for phrase in phrases]
     findings = []
-    matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, workers=1)
-    for first in range(len(phrases)):
-        for second in range(first + 1, len(phrases)):
-            if matrix[first][second] >= NEAR_DUPLICATE:
-                other = phrases[first]
-                later = phrases[second]
-                findings.append(
-                    Problem(
-                        later.source or Path("?"),
-                        later.line_of("text"),
-                        f"与 {other.id} 几乎相同：合并，或改成它的 variants",
-                        Severity.WARNING,
-                        "near-duplicate",
-                        later.id,
-                    )
-                )
+    for first, second in near_duplicate_pairs([phrase.text for phrase in phrases], NEAR_DUPLICATE):
+        other = phrases[first]
+        later = phrases[second]
+        findings.append(
+            Problem(
+                later.source or Path("?"),
+                later.line_of("text"),
+                f"与 {other.id} 几乎相同：合并，或改成它的 variants",
+                Severity.WARNING,
+                "near-duplicate",
+                later.id,
+            )
+        )
     return findings
+
+
+def near_duplicate_pairs(texts: Sequence[str], cutoff: float) -> list[tuple[int, int]]:
+    """Sorted index pairs ``(i, j)``, ``i < j``, with ``rapidfuzz.fuzz.ratio >= cutoff``.
+
+    Scoring every pair is n² (and ``process.cdist`` needs numpy and an n×n matrix: 40 GB at
+    100k). Instead, a pass-join: ``ratio = 100·(1 − d/(la+lb))`` with ``d`` the indel
+    distance, so a pair within the cutoff has lengths within a fixed factor and at most
+    ``d ≤ slack·(la+lb)`` edits. Each text is cut into ``tau + 1`` segments, ``tau`` the most
+    edits any partner may need; ``d ≤ tau`` edits leave one segment untouched, and it appears
+    in the partner within a few characters of its own offset. Only texts sharing such a
+    segment are scored. Exact: the same pairs as scoring them all. Memory is linear.
+    """
+    from rapidfuzz import fuzz
+
+    slack = (100 - cutoff) / 100
+    eps = 1e-9  # lenient bounds: rapidfuzz's float score decides, never the filter
+
+    def max_edits(total: int) -> int:
+        return int(slack * total + eps)
+
+    def possible(shorter: int, longer: int) -> bool:
+        # the ratio is at most 200·shorter / (shorter + longer)
+        return 200 * shorter >= cutoff * (shorter + longer) - eps
+
+    Table = dict[str, list[int]]
+    # per text length: its segments as (start, size, table of segment text -> text indices)
+    layouts: dict[int, list[tuple[int, int, Table]]] = {}
+    # per probing length: (table, size, first offset, last offset) to look up
+    Plan = list[tuple[Table, int, int, int]]
+    plans: dict[int, Plan] = {}
+
+    def layout(length: int) -> list[tuple[int, int, Table]]:
+        # Partners come later in length order: up to the longest one the ratio allows.
+        longest = length
+        while possible(length, longest + 1):
+            longest += 1
+        parts = max_edits(length + longest) + 1
+        size, bigger = divmod(length, parts)
+        segments: list[tuple[int, int, Table]] = []
+        start = 0
+        for number in range(parts):
+            step = size + (1 if number >= parts - bigger else 0)
+            segments.append((start, step, {}))
+            start += step
+        return segments
+
+    def plan(length: int) -> Plan:
+        steps: Plan = []
+        other_length = length
+        while other_length >= 0 and possible(other_length, length):
+            segments = layouts.get(other_length, [])
+            edits = max_edits(length + other_length)
+            grow = length - other_length
+            back, ahead = (edits - grow) // 2, (edits + grow) // 2
+            # Some untouched segment ``number`` has at most ``number`` edits before it and
+            # ``edits - number`` after it (pass-join's multi-match-aware bound), so only the
+            # first ``edits + 1`` segments need probing, each within a narrow window.
+            for number, (start, size, table) in enumerate(segments[: edits + 1]):
+                low = max(-back, -number, grow - (edits - number))
+                high = min(ahead, number, grow + (edits - number))
+                first, last = max(0, start + low), min(length - size, start + high)
+                if first <= last:
+                    steps.append((table, size, first, last))
+            other_length -= 1
+        return steps
+
+    pairs: list[tuple[int, int]] = []
+    for current in sorted(range(len(texts)), key=lambda index: len(texts[index])):
+        text = texts[current]
+        length = len(text)
+        if length not in layouts:
+            layouts[length] = layout(length)
+            plans[length] = plan(length)
+        candidates: set[int] = set()
+        for table, size, first, last in plans[length]:
+            for offset in range(first, last + 1):
+                found = table.get(text[offset : offset + size])
+                if found is not None:
+                    candidates.update(found)
+        for other in candidates:
+            if fuzz.ratio(text, texts[other], score_cutoff=cutoff) >= cutoff:
+                pairs.append((min(current, other), max(current, other)))
+        for start, size, table in layouts[length]:
+            table.setdefault(text[start : start + size], []).append(current)
+    pairs.sort()
+    return pairs
 
 
 def check_all(phrases: Sequence[Phrase], shops: Sequence[Shop], rules: Sequence[Rule]) -> list[Problem]:
