@@ -219,13 +219,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"{path} 还没有备份（每次保存前会自动备份上一版）", file=sys.stderr)
         return 1
     if args.list:
-        for number, backup in enumerate(kept, 1):
-            print(f"{number}\t{backup.stem}\t{backup}")
+        try:
+            checks = store.check_backups(path, kept)
+        except OSError as error:
+            print(f"无法读取 {path}：{error.strerror or error}", file=sys.stderr)
+            return 1
+        for number, check in enumerate(checks, 1):
+            mark = f"\t损坏：{check.problem}" if check.problem else ""
+            print(f"{number}\t{check.backup.stem}\t{check.backup}{mark}")
         return 0
     if not 1 <= args.pick <= len(kept):
         raise UsageError(f"--pick 应在 1 到 {len(kept)} 之间")
     chosen = kept[args.pick - 1]
-    store.restore(path, chosen, expected_sha256=store.file_digest(path))
+    try:
+        store.restore(path, chosen, expected_sha256=store.file_digest(path))
+    # The book is untouched in each of these cases: say why, no traceback.
+    except store.BadBackupError as error:
+        print(f"未恢复：{error}", file=sys.stderr)
+        print("可用 --list 查看各备份是否完好，再用 --pick N 选一个完好的", file=sys.stderr)
+        return 1
+    except (store.ConflictError, store.SaveError) as error:
+        print(f"未恢复：{error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"未恢复：{error.strerror or error}：{error.filename or path}", file=sys.stderr)
+        return 1
     print(f"已用备份 {chosen.stem} 恢复 {path}（恢复前的版本也已备份）", file=sys.stderr)
     return 0
 

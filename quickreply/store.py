@@ -53,7 +53,7 @@ class BadBackupError(ValueError):
     def __init__(self, backup: Path, reason: str) -> None:
         self.backup = backup
         self.reason = reason
-        super().__init__(f"备份 {backup.name} 已损坏，未恢复：{reason}")
+        super().__init__(f"备份 {backup.name} 已损坏：{reason}")
 
 
 # --- TOML ------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def _save_error(path: Path, error: OSError) -> SaveError:
         return error
     code = error.errno or 0
     reason = _REASONS.get(code) or error.strerror or str(error)
-    return SaveError(code, f"{reason}；原文件没有改动", str(path))
+    return SaveError(code, reason, str(path))
 
 
 def _regular_target(path: Path) -> Path:
@@ -260,7 +260,7 @@ def _refuse_read_only(path: Path, target: Path) -> None:
     """A book marked read-only (mode 444) is not replaced behind its owner's back: os.replace
     only needs a writable folder, so check the file itself (root may write anything)."""
     if not os.access(target, os.W_OK):
-        raise SaveError(errno.EACCES, "文件是只读的；请先改为可写，或另存为新文件。原文件没有改动", str(path))
+        raise SaveError(errno.EACCES, "文件是只读的；请先改为可写，或另存为新文件", str(path))
 
 
 def save_bytes(path: Path, data: bytes, *, expected_sha256: str | None) -> Saved:
@@ -291,7 +291,7 @@ def save_bytes(path: Path, data: bytes, *, expected_sha256: str | None) -> Saved
             temporary.unlink(missing_ok=True)
             if isinstance(error, OSError):
                 reason = _REASONS.get(error.errno or 0) or error.strerror or str(error)
-                message = f"无法写入备份（{reason}），为免丢失没有保存；原文件没有改动"
+                message = f"无法写入备份（{reason}），为免丢失没有保存"
                 raise SaveError(error.errno or 0, message, str(path)) from error
             raise
         try:
@@ -350,6 +350,11 @@ def _problems_of(path: Path, data: bytes, file: Path) -> tuple[str | None, list[
     ``file`` holds ``data`` on disk: a book is checked by reading it, like any book."""
     from . import books  # books imports this module
 
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":  # cut inside a character, not GBK
+            return "文件在结尾处被截断（保存时可能被中断）", []
     try:
         if path.name == "shops.toml":
             _, shop_problems = books.parse_shops(path, data)

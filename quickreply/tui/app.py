@@ -18,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from .. import clipboard
+from .. import clipboard, store
 from ..library import Library, load
 from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..search import Hit
@@ -268,6 +268,8 @@ def make_app(
 ) -> QuickReplyApp:
     """Build the app for the CLI and for tests."""
     library = load(*(directories or []), clock=clock)
+    for directory in library.directories:
+        store.remove_stale_temporaries(directory)  # left by a save that crashed; old ones only
     usage = None
     if history:
         try:
