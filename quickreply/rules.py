@@ -185,18 +185,26 @@ def check_phrase(phrase: Phrase, rules: Sequence[Rule]) -> list[Problem]:
         line = phrase.line_of(field) + text.count("\n", 0, offset)
         findings.append(Problem(path, line, message, severity, rule_id, phrase.id))
 
+    masks: dict[str, str] = {}
+
+    def masked(text: str) -> str:
+        # Each wording is parsed once, not once per rule: most of the cost of a check.
+        if (done := masks.get(text)) is None:
+            done = masks[text] = _masked(text)
+        return done
+
     for rule in rules:
         for field, text in _wordings(phrase, rule.fields):
-            offsets = list(rule.matches(_masked(text)))
+            offsets = list(rule.matches(masked(text)))
             if offsets:
                 report(field, text, min(offsets), rule.id, rule.severity, rule.message)
                 break  # one finding per rule and phrase is enough to act on
     for field, text in _wordings(phrase, DEFAULT_FIELDS):
-        masked = _masked(text)
-        for match in _CARD.finditer(masked):
+        blanked = masked(text)
+        for match in _CARD.finditer(blanked):
             digits = re.sub(r"\D", "", match.group())
             # An order number is digits too: only a Luhn-valid number said to be a card counts.
-            if _luhn(digits) and _CARD_CONTEXT.search(masked):
+            if _luhn(digits) and _CARD_CONTEXT.search(blanked):
                 report(
                     field,
                     text,

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from .. import clipboard, store
 from ..library import Library, load
 from ..model import Phrase, Problem, Severity, Shop, Stage
+from ..rules import SendCheck, load_rules
 from ..search import Hit
 from ..usage import UsageLog
 from ..usage import default_path as default_usage_path
@@ -72,6 +73,7 @@ class QuickReplyApp(App[None]):
         super().__init__()
         self.start_in_editor = start_in_editor
         self.library = library
+        self.send_check = send_check(library)
         self.shop: Shop | None = library.shop(shop)
         self.usage = usage
         self.popularity: dict[str, float] = usage.popularity() if usage else {}
@@ -126,11 +128,13 @@ class QuickReplyApp(App[None]):
     @work(thread=True, exclusive=True, group="reload")
     def _reload(self) -> None:
         library = load(*self.library.directories, clock=self.library.clock)
-        self.call_from_thread(self._swap_library, library)
+        checks = send_check(library)
+        self.call_from_thread(self._swap_library, library, checks)
 
-    def _swap_library(self, library: Library) -> None:
-        """Use the reloaded books; the query and the selected reply stay."""
+    def _swap_library(self, library: Library, checks: SendCheck) -> None:
+        """Use the reloaded books and rules; the query and the selected reply stay."""
         self.library = library
+        self.send_check = checks
         name = self.shop.name if self.shop else None
         try:
             self.shop = library.shop(name)
@@ -254,6 +258,14 @@ class QuickReplyApp(App[None]):
     def on_unmount(self) -> None:
         if self.usage is not None:
             self.usage.close()
+
+
+def send_check(library: Library) -> SendCheck:
+    """The content rules for the library's directories, for the copy guard; a broken team
+    rules.toml is listed in F2 like a broken book."""
+    rules, problems = load_rules(library.directories)
+    library.problems.extend(problems)
+    return SendCheck(rules)
 
 
 def make_app(

@@ -34,7 +34,10 @@ def test_multiline_replies_break_only_after_a_sentence(bundled) -> None:
 def test_regression_every_bundled_placeholder_has_a_label(bundled) -> None:
     """The fill form asked for a raw "invoice_days"."""
     names = {
-        slot.name for phrase in bundled.phrases for wording in phrase.wordings for slot in parse(wording).slots
+        slot.name
+        for phrase in bundled.phrases
+        for wording in phrase.wordings
+        for slot in parse(wording).slots
     }
     names |= {name for shop in bundled.shops for name in shop.values}
     assert sorted(names - PLACEHOLDER_LABELS.keys()) == []

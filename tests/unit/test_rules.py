@@ -179,10 +179,12 @@ def test_regression_bundled_patterns_have_only_bounded_repeats() -> None:
     ("pattern", "refused"),
     [("(a+)+$", True), ("(?:\\w+\\s?)*!", True), ("(a{1,3})*b", True), ("(?:\\d[ -]?){15,18}\\d", False)],
 )
-def test_regression_team_rule_with_nested_repeat_is_refused(tmp_path: Path, pattern: str, refused: bool) -> None:
+def test_regression_team_rule_with_nested_repeat_is_refused(
+    tmp_path: Path, pattern: str, refused: bool
+) -> None:
     """A team pattern like (a+)+ would hang the check (and the app) on a long reply."""
     (tmp_path / "rules.toml").write_text(
-        f"[[rule]]\nid = \"team\"\npattern = '{pattern}'\nmessage = \"m\"\n", encoding="utf-8"
+        f'[[rule]]\nid = "team"\npattern = \'{pattern}\'\nmessage = "m"\n', encoding="utf-8"
     )
     rules, problems = load_rules([tmp_path])
     assert ("team" not in {rule.id for rule in rules}) is refused

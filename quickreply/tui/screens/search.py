@@ -1,4 +1,7 @@
-"""The one screen an agent lives in: type, see the best reply, Enter to copy."""
+"""The one screen an agent lives in: type, see the best reply, Enter to copy.
+
+A reply the content rules flag (an error: a phone number, 好评返现 …) is marked red, its
+preview says why, and Enter asks once before copying it."""
 
 from __future__ import annotations
 
@@ -16,11 +19,12 @@ from ...model import Phrase, Stage
 from ...search import Hit
 from ...template import MalformedTemplateError
 from ..strings import T
-from ..widgets.preview import Preview, filled_reply
+from ..widgets.preview import Preview, filled_reply, with_findings
 from ..widgets.results import ResultList
 from ..widgets.search_box import SearchBox
 from ..widgets.status_bar import StatusBar
 from .fill import FillForm
+from .guard import CopyGuardScreen
 
 if TYPE_CHECKING:
     from ..app import QuickReplyApp
@@ -65,6 +69,9 @@ class SearchScreen(Screen[None]):
         super().__init__()
         self.stage: Stage | None = None
         self.variant = 0
+        self.allowed: set[tuple[str, tuple[str, ...]]] = set()
+        """Flagged replies the agent chose to copy anyway: not asked again this session (keyed
+        by the wording too, so a reply edited since is asked about afresh)."""
 
     @property
     def quick(self) -> QuickReplyApp:
@@ -103,7 +110,8 @@ class SearchScreen(Screen[None]):
     def run_search(self, keep: str | None = None) -> None:
         """Re-rank for the current query and stage; keep ``keep`` selected if still there."""
         hits = self.quick.search(self.box.value, self.stage, RESULT_LIMIT)
-        self.results.show(hits, keep)
+        flagged = {hit.phrase.id for hit in hits if self.quick.send_check.errors(hit.phrase)}
+        self.results.show(hits, keep, flagged)
         self.show_preview()
 
     def show_preview(self) -> None:
@@ -116,7 +124,8 @@ class SearchScreen(Screen[None]):
             return
         phrase = hit.phrase
         pieces = self.quick.library.preview(phrase, shop=self.quick.shop, variant=self.variant)
-        preview.show(filled_reply(pieces))
+        findings = [finding.message for finding in self.quick.send_check.errors(phrase)]
+        preview.show(with_findings(filled_reply(pieces), findings))
         total = len(phrase.wordings)
         variant.update(
             Content(T.variant.format(current=self.variant % total + 1, total=total)) if total > 1 else "",
@@ -201,6 +210,22 @@ class SearchScreen(Screen[None]):
             self.app.bell()
             return
         phrase, variant, query = hit.phrase, self.variant, self.box.value
+        findings = self.quick.send_check.errors(phrase)
+        allowed = (phrase.id, phrase.wordings)
+        if not findings or allowed in self.allowed:
+            self._copy_or_ask_values(phrase, variant, query)
+            return
+
+        def answered(copy: bool | None) -> None:
+            self.box.focus()
+            if copy:
+                self.allowed.add(allowed)
+                self._copy_or_ask_values(phrase, variant, query)
+
+        # The question names each finding by its first clause: "含有电话号码", not the advice.
+        self.app.push_screen(CopyGuardScreen([f.message.split("：")[0] for f in findings]), answered)
+
+    def _copy_or_ask_values(self, phrase: Phrase, variant: int, query: str) -> None:
         try:
             missing = self.quick.library.missing(phrase, shop=self.quick.shop, variant=variant)
         except MalformedTemplateError as error:

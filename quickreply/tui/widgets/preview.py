@@ -1,9 +1,14 @@
-"""The filled reply as it will be copied: shop values marked, missing values standing out."""
+"""The filled reply as it will be copied: shop values marked, missing values standing out,
+and below it what the content rules found wrong with it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 from textual.widgets import Static
+
+from ..strings import T
 
 SOURCE_STYLES = {
     "text": "",
@@ -22,6 +27,17 @@ def filled_reply(pieces: list[tuple[str, str]]) -> Content:
         shown = f"{{{text}}}" if kind == "missing" else text
         parts.append((shown, SOURCE_STYLES.get(kind, "")) if SOURCE_STYLES.get(kind) else shown)
     return Content.assemble(*parts)
+
+
+def with_findings(reply: Content, messages: Sequence[str]) -> Content:
+    """The reply followed by the rules' findings in red (messages may come from a team's
+    rules.toml: data, never markup)."""
+    if not messages:
+        return reply
+    lines: list[str | Content | tuple[str, str]] = [reply, "\n\n", (T.flagged_heading, "bold $text-error")]
+    for message in messages:
+        lines += ["\n", (message, "$text-error")]
+    return Content.assemble(*lines)
 
 
 class Preview(Static):

@@ -1,7 +1,9 @@
-"""The ranked replies: title with matched characters highlighted, stage badge, codes."""
+"""The ranked replies: title with matched characters highlighted, stage badge, codes; a reply
+the content rules flag is marked red."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from textual import events
@@ -12,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from ...model import Stage
 from ...search import Hit
+from ..strings import T
 
 STAGE_STYLES = {
     Stage.PRE_SALE: "bold $text-success",
@@ -19,19 +22,20 @@ STAGE_STYLES = {
     Stage.AFTER_SALE: "bold $text-error",
 }
 MATCH_STYLE = "bold underline $text-accent"
+FLAGGED_STYLE = "$text-error"
+"""A reply with error findings: its title in red behind a red badge (the copy guard asks)."""
 
 
-def describe(hit: Hit) -> Content:
+def describe(hit: Hit, flagged: bool = False) -> Content:
     """One result line. Titles are data from other shops: built as Content, never markup."""
     phrase = hit.phrase
-    title = Content(phrase.title)
+    title = Content.styled(phrase.title, FLAGGED_STYLE) if flagged else Content(phrase.title)
     for start, end in hit.title_spans:
         title = title.stylize(MATCH_STYLE, start, end)
-    parts: list[str | Content | tuple[str, str]] = [
-        (phrase.stage.label, STAGE_STYLES[phrase.stage]),
-        " ",
-        title,
-    ]
+    parts: list[str | Content | tuple[str, str]] = [(phrase.stage.label, STAGE_STYLES[phrase.stage]), " "]
+    if flagged:
+        parts += [(T.flagged_badge, f"bold reverse {FLAGGED_STYLE}"), " "]
+    parts.append(title)
     if phrase.keys:
         parts += ["  ", ("/".join(phrase.keys), "$text-muted")]
     return Content.assemble(*parts)
@@ -51,21 +55,22 @@ class ResultList(OptionList, can_focus=False):
         self.hits: list[Hit] = []
         # OptionList caches each option's rendering by the Option object: handing it the same
         # object for the same line lets most keystrokes skip re-rendering unchanged rows.
-        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...]], Option] = {}
+        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool], Option] = {}
 
-    def show(self, hits: list[Hit], keep: str | None = None) -> None:
-        """Replace the results; keep the reply with id ``keep`` selected if it is still there."""
+    def show(self, hits: list[Hit], keep: str | None = None, flagged: Collection[str] = ()) -> None:
+        """Replace the results; keep the reply with id ``keep`` selected if it is still there.
+        ``flagged``: ids of replies marked as possibly against the rules."""
         self.hits = hits
         if len(self._option_cache) > 2000:
             self._option_cache.clear()
-        self.set_options(self._option(hit) for hit in hits)
+        self.set_options(self._option(hit, hit.phrase.id in flagged) for hit in hits)
         ids = [hit.phrase.id for hit in hits]
         self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
 
-    def _option(self, hit: Hit) -> Option:
-        key = (hit.phrase.id, hit.title_spans)
+    def _option(self, hit: Hit, flagged: bool) -> Option:
+        key = (hit.phrase.id, hit.title_spans, flagged)
         if (option := self._option_cache.get(key)) is None or option.prompt is None:
-            option = self._option_cache[key] = Option(describe(hit), id=hit.phrase.id)
+            option = self._option_cache[key] = Option(describe(hit, flagged), id=hit.phrase.id)
         return option
 
     @property
