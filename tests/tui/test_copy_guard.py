@@ -157,3 +157,19 @@ async def test_clean_reply_copies_without_asking(
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         assert clipboard.copies == ["谢谢亲的好评，期待下次光临青禾~"]
+
+
+async def test_team_rules_guard_too_and_a_broken_rule_is_listed(make: AppFactory, books: Path) -> None:
+    """The guard uses the directory's rules.toml (a team rule flags 感谢好评 here); a pattern
+    that could hang the check is refused and shown in F2's list, not run."""
+    (books / "rules.toml").write_text(
+        '[[rule]]\nid = "no-thanks"\nwords = ["期待下次"]\nmessage = "本店不用这句"\n\n'
+        '[[rule]]\nid = "slow"\npattern = \'(a+)+$\'\nmessage = "m"\n',
+        encoding="utf-8",
+    )
+    app = make(books)
+    async with app.run_test() as pilot:
+        await pilot.press(*"xhp")
+        assert [f.code for f in app.send_check.errors(app.library.phrase("thanks"))] == ["no-thanks"]
+        assert "违规" in app.main.results.get_option_at_index(0).prompt.plain
+        assert [p.code for p in app.library.problems if p.file.name == "rules.toml"] == ["schema"]
