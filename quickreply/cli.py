@@ -43,10 +43,23 @@ def _parse_stage(value: str | None) -> Stage | None:
         ) from None
 
 
+def _unknown_shop(library: Library, name: str) -> UsageError:
+    names = "、".join(shop.name for shop in library.shops) or "（没有 shops.toml）"
+    return UsageError(f"找不到店铺 {name!r}；可用：{names}")
+
+
 def _load(args: argparse.Namespace, now: dt.datetime | None = None) -> Library:
     directories = [Path(d) for d in args.dir or []]
     clock = (lambda: now) if now is not None else None
-    return load(*directories, clock=clock)
+    library = load(*directories, clock=clock)
+    # A misspelt --shop is an error whatever the command and wherever the option stood:
+    # going on with the default shop would fill in the wrong shop's details.
+    if getattr(args, "shop", None) is not None:
+        try:
+            library.shop(args.shop)
+        except KeyError:
+            raise _unknown_shop(library, args.shop) from None
+    return library
 
 
 def _warn_problems(library: Library) -> None:
@@ -120,12 +133,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         close = "；相近的有：" + "、".join(hit.phrase.id for hit in hint) if hint else ""
         print(f"找不到 id 为 {args.id!r} 的回复{close}", file=sys.stderr)
         return 1
-    try:
-        shop = library.shop(args.shop)
-    except KeyError:
-        names = "、".join(shop.name for shop in library.shops) or "（没有 shops.toml）"
-        print(f"找不到店铺 {args.shop!r}；可用：{names}", file=sys.stderr)
-        return 1
+    shop = library.shop(args.shop)  # _load has checked the name
     try:
         filled = library.render(phrase, shop=shop, values=values, now=now, variant=args.variant)
     except MissingValuesError as error:
@@ -402,7 +410,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
             start_in_editor=getattr(args, "command", None) == "edit",
         )
     except KeyError:
-        raise UsageError(f"找不到店铺 {args.shop!r}") from None
+        # Only on this error path: load again to name the shops there are.
+        raise _unknown_shop(load(*directories), args.shop) from None
     app.run()
     return 0
 
@@ -410,23 +419,48 @@ def cmd_tui(args: argparse.Namespace) -> int:
 # --- parser ---------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
+    """-d/--dir, --now and --shop, accepted before the command and after it.
+
+    argparse copies a subcommand's whole namespace over the main one, so the copy after the
+    command has no defaults (SUPPRESS) — a default there would erase the X of
+    ``quickreply -d X check`` — and its -d goes to ``dir_after``, which parse_args appends.
+    """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-d", "--dir", action="append", metavar="DIR", help=DIR_HELP)
-    common.add_argument("--now", metavar="ISO", help="假定的当前时间，例如 2026-11-23T15:30")
+    default = argparse.SUPPRESS if after_command else None
+    common.add_argument(
+        "-d",
+        "--dir",
+        action="append",
+        dest="dir_after" if after_command else "dir",
+        default=default,
+        metavar="DIR",
+        help=DIR_HELP,
+    )
+    common.add_argument("--now", metavar="ISO", default=default, help="假定的当前时间，例如 2026-11-23T15:30")
+    # Every command takes --shop, so that a misspelt name is refused the same way everywhere.
+    common.add_argument(
+        "--shop", metavar="NAME", default=default, help="店铺名（默认 shops.toml 第一家；不存在的店铺是错误）"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(after_command=False)
+    after = _common_options(after_command=True)
 
     parser = argparse.ArgumentParser(
         prog="quickreply",
         parents=[common],
         description="电商客服快捷回复：搜索、填充、复制。不带子命令时打开界面。",
     )
-    parser.add_argument("--shop", metavar="NAME", help="使用的店铺（默认 shops.toml 第一家）")
     parser.add_argument("--no-history", action="store_true", help="不记录、不使用使用频率")
-    commands = parser.add_subparsers(dest="command", metavar="命令")
+    # Plain ArgumentParser for subcommands: their namespaces are merged by parse_args only.
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=argparse.ArgumentParser)
 
     search = commands.add_parser(
         "search",
-        parents=[common],
+        parents=[after],
         help="搜索回复",
         description="按关键词、拼音、首字母、快捷编码或整句搜索回复。",
     )
@@ -440,12 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser(
         "render",
-        parents=[common],
+        parents=[after],
         help="生成填好的回复",
         description="填入店铺和本次会话的取值，打印完整回复。缺少取值时不输出，并列出缺少的名称。",
     )
     render.add_argument("id", help="回复的 id")
-    render.add_argument("--shop", metavar="NAME", help="店铺名（默认第一家）")
     render.add_argument("--set", action="append", metavar="NAME=VALUE", help="本次会话的取值，可重复")
     render.add_argument("--variant", type=int, default=0, metavar="N", help="使用第 N 个说法（0 为正文）")
     render.add_argument("--copy", action="store_true", help="同时复制到剪贴板")
@@ -453,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
-        parents=[common],
+        parents=[after],
         help="检查短语书和 shops.toml",
         description="检查语法、字段、重复 id 和快捷编码、占位符、过期话术和内容规则（平台禁用语等，"
         "可用短语目录里的 rules.toml 增加）。有错误时退出码为 1。",
@@ -464,27 +497,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_check)
 
     edit = commands.add_parser(
-        "edit", parents=[common], help="打开短语书编辑器", description="在界面里编辑短语书（主管用）。"
+        "edit", parents=[after], help="打开短语书编辑器", description="在界面里编辑短语书（主管用）。"
+    )
+    edit.add_argument(
+        "--no-history", action="store_true", default=argparse.SUPPRESS, help="不记录、不使用使用频率"
     )
     edit.set_defaults(handler=cmd_tui)
 
     exporting = commands.add_parser(
         "export",
-        parents=[common],
+        parents=[after],
         help="导出短语（分享、表格、输入法、培训手册）",
         description="格式按文件扩展名或 --format：toml/json（含店铺的合集）、csv/xlsx（分组、快捷编码、"
-        "快捷短语 + 我们的列）、sogou（输入法自定义短语）、md/html（培训手册）。",
+        "快捷短语 + 我们的列）、sogou（输入法自定义短语）、md/html（培训手册）。--shop 填入这家店铺的信息。",
     )
     exporting.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件，- 为标准输出")
     exporting.add_argument("--format", choices=["toml", "json", "csv", "xlsx", "sogou", "md", "html"])
     exporting.add_argument("--stage", metavar="S", help="只导出某阶段")
     exporting.add_argument("--book", metavar="NAME", help="只导出某本书")
-    exporting.add_argument("--shop", metavar="NAME", help="填入这家店铺的信息")
     exporting.set_defaults(handler=cmd_export)
 
     importing = commands.add_parser(
         "import",
-        parents=[common],
+        parents=[after],
         help="导入短语（toml/json/csv/xlsx）",
         description="先列出计划：新增、修改、相同、冲突（同一 id 或快捷编码而内容不同）。冲突不覆盖，"
         "除非加 --replace。坏行报告行号并跳过。写入使用安全保存。",
@@ -498,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser(
         "stats",
-        parents=[common],
+        parents=[after],
         help="使用统计（主管用）",
         description="最常用的回复、从没用过的回复、搜了却没复制的查询、按阶段和小时的使用量。",
     )
@@ -510,7 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = commands.add_parser(
         "restore",
-        parents=[common],
+        parents=[after],
         help="用备份恢复一本短语书",
         description="每次保存前都会把上一版备份到用户数据目录（每本保留最近 20 份）。默认恢复最新一份。",
     )
@@ -522,8 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     handler = getattr(args, "handler", cmd_tui)
     try:
         return handler(args)
@@ -538,3 +572,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"quickreply: {error.strerror or error}：{error.filename or ''}", file=sys.stderr)
         return 1
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Options mean the same before and after the command; -d given in both places adds up."""
+    args = build_parser().parse_args(argv)
+    directories = [*(args.dir or []), *vars(args).pop("dir_after", [])]
+    args.dir = directories or None
+    return args
+
+

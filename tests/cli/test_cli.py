@@ -234,3 +234,90 @@ def test_restore_brings_back_the_previous_version(books: Path) -> None:
     assert len(store.backups(path)) == 2  # the edited version was kept too
     missing = run("restore", "没有这本书", "-d", str(books))
     assert missing.returncode == 1 and "找不到" in missing.stderr
+
+
+# --- options before or after the command ------------------------------------------------------------
+
+BROKEN = '[book]\nname = "坏书"\nstage = "pre-sale"\n\n[[phrase]]\nid = "x"\n'
+MD = ["--format", "md", "-o", "-"]
+# (what is run, the option that moves, what the command also gets, exit code, expected in stdout or
+# stderr). "{books}" is a folder with the two shops 甲店/乙店, "{broken}" one with a broken book.
+POSITION_CASES = [
+    (["search", "fh", "--json"], ["-d", "{books}"], [], 0, '"ship"'),
+    (["check"], ["-d", "{broken}"], [], 1, "缺少"),  # was a false pass on the bundled books
+    (["render", "ship"], ["-d", "{books}"], ["--now", "2026-11-23T10:00"], 0, "甲店每天16:00前付款当天发"),
+    (["render", "ship"], ["--now", "2026-11-23T17:00"], ["-d", "{books}"], 0, "您的订单明天发出"),
+    (["render", "ship"], ["--shop", "乙店"], ["-d", "{books}", "--now", "2026-11-23T10:00"], 0, "乙店每天"),
+    (["export", *MD], ["--shop", "乙店"], ["-d", "{books}"], 0, "乙店每天12:00"),
+    (["export", "--format", "json", "-o", "-"], ["-d", "{books}"], [], 0, '"ship"'),
+    (["stats", "--json"], ["--now", "tomorrow"], [], 2, "--now"),
+]
+UNKNOWN_SHOP_COMMANDS = [[], ["edit"], ["render", "ship"], ["export", *MD], ["check"], ["search", "fh"]]
+
+
+@pytest.fixture
+def folders(books: Path, write_book, tmp_path: Path) -> dict[str, str]:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    write_book("a.toml", BROKEN, folder=broken)
+    return {"books": str(books), "broken": str(broken)}
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+@pytest.mark.parametrize(("command", "option", "rest", "code", "expected"), POSITION_CASES)
+def test_regression_options_mean_the_same_before_or_after_the_command(
+    folders: dict[str, str],
+    position: str,
+    command: list[str],
+    option: list[str],
+    rest: list[str],
+    code: int,
+    expected: str,
+) -> None:
+    """`quickreply -d X check` used to check the bundled books and exit 0: the subcommand's
+    defaults overwrote every option given before the command."""
+    option = [part.format(**folders) for part in option]
+    rest = [part.format(**folders) for part in rest]
+    argv = [*option, *command, *rest] if position == "before" else [*command, *rest, *option]
+    result = run(*argv)
+    assert result.returncode == code, result.stderr
+    assert expected in result.stdout + result.stderr
+    assert_no_traceback(result)
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+@pytest.mark.parametrize("command", UNKNOWN_SHOP_COMMANDS, ids=lambda c: " ".join(c) or "app")
+def test_regression_unknown_shop_is_an_error_anywhere(books: Path, position: str, command: list[str]) -> None:
+    """`export --shop X` and the app used to differ from render (exit 1/2, shops listed or not)."""
+    shop = ["--shop", "丙店"]
+    argv = [*shop, *command] if position == "before" else [*command, *shop]
+    result = run(*argv, "-d", str(books))
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "找不到店铺 '丙店'" in result.stderr and "甲店、乙店" in result.stderr
+    assert_no_traceback(result)
+
+
+def test_regression_dirs_before_and_after_the_command_add_up(books: Path, write_book, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    write_book("b.toml", BOOK.replace('"ship"', '"ship2"').replace('"tracking"', '"tracking2"'), folder=other)
+    result = run("-d", str(books), "search", "物流单号", "--json", "-d", str(other))
+    assert result.returncode == 0, result.stderr
+    assert {row["id"] for row in json.loads(result.stdout)} >= {"tracking", "tracking2"}
+
+
+def test_edit_and_app_options_in_either_place() -> None:
+    """edit starts the app, so it is checked on the parsed options rather than run."""
+    from quickreply.cli import cmd_tui, parse_args
+
+    args = parse_args([
+        *["-d", "A", "--now", "2026-11-23T10:00"],
+        *["edit", "-d", "B", "--shop", "乙店", "--no-history"],
+    ])
+    assert (args.dir, args.now, args.shop, args.no_history) == (["A", "B"], "2026-11-23T10:00", "乙店", True)
+    assert args.handler is cmd_tui and args.command == "edit"
+    before = parse_args(["--shop", "乙店", "--no-history", "edit"])
+    assert (before.dir, before.shop, before.no_history) == (None, "乙店", True)
+    app = parse_args(["--shop", "乙店"])
+    assert (app.command, app.shop, app.no_history) == (None, "乙店", False)
