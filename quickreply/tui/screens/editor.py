@@ -335,20 +335,7 @@ class EditorScreen(Screen[None]):
         where = self._book_and_index()
         if where is None:
             return
-        self._save_asking(where[0])
-
-    def _save_asking(self, book: BookDraft, attempt: int = 0) -> None:
-        if book.has_comments:
-            question = f"{book.path.name} 里有 # 注释，保存会丢失它们（旧版本会备份）。继续保存？"
-
-            def go(answer: str | None) -> None:
-                if answer == "save":
-                    book.has_comments = False
-                    self._save(book, attempt)
-
-            self.app.push_screen(ConfirmScreen(question, [("save", "保存"), ("cancel", "取消")]), go)
-            return
-        self._save(book, attempt)
+        self._save(where[0])
 
     def _save(self, book: BookDraft, attempt: int = 0, merged: str = "") -> None:
         try:
@@ -417,11 +404,7 @@ class EditorScreen(Screen[None]):
         if self.current is not None and self.current[0] is book:
             self.current = (book, ids.index(shown) if shown in ids else 0)
         self.rebuild_tree(select=self.current)
-        if book.has_comments:
-            self.notify("\n".join(report), markup=False, timeout=10)
-            self._save_asking(book, attempt)
-        else:
-            self._save(book, attempt, merged="\n".join(report))
+        self._save(book, attempt, merged="\n".join(report))
 
     def _shown_id(self, book: BookDraft) -> str | None:
         """The id of the reply in the form, if it belongs to ``book``."""
