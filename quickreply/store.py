@@ -36,7 +36,7 @@ class ConflictError(RuntimeError):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        super().__init__(f"{path} 在载入后被别人修改过，未覆盖：请重新载入，或另存为新文件")
+        super().__init__(f"{path} 在载入后被别人修改过，未覆盖：保存时会逐条合并，或重新载入")
 
 
 class SaveError(OSError):
@@ -260,7 +260,7 @@ def _refuse_read_only(path: Path, target: Path) -> None:
     """A book marked read-only (mode 444) is not replaced behind its owner's back: os.replace
     only needs a writable folder, so check the file itself (root may write anything)."""
     if not os.access(target, os.W_OK):
-        raise SaveError(errno.EACCES, "文件是只读的；请先改为可写，或另存为新文件", str(path))
+        raise SaveError(errno.EACCES, "文件是只读的，请先改为可写", str(path))
 
 
 def save_bytes(path: Path, data: bytes, *, expected_sha256: str | None) -> Saved:
@@ -325,7 +325,7 @@ def save_book(
     target = path or book.path
     original: str | None = None
     if expected_sha256 is not None:
-        current = _read_current(target, target.resolve())
+        current = _read_current(target, _regular_target(target))
         if current is None or digest(current) != expected_sha256:
             raise ConflictError(target)
         try:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import os
 import stat
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
