@@ -283,6 +283,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         shop = library.shop(args.shop) if args.shop else None
     except KeyError:
         raise UsageError(f"找不到店铺 {args.shop!r}") from None
+    if fmt in ("sogou", "md", "html") and shop is None:
+        # Read by people or typed by an IME: a raw {shop_name} must never reach a buyer.
+        shop = library.shop()
+        if shop is not None:
+            print(f"使用默认店铺：{shop.name}（shops.toml 第一家；--shop 可指定）", file=sys.stderr)
+        else:
+            what = "不导出" if fmt == "sogou" else "显示为【名称】"
+            print(f"没有店铺信息（shops.toml）：需要店铺取值的回复{what}", file=sys.stderr)
     books = [book for book in library.books if args.book in (None, book.name)]
     if args.book and not books:
         raise UsageError(f"找不到短语书 {args.book!r}")
@@ -297,6 +305,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"已导出 {result.count} 条（{fmt}）到 {args.output}", file=sys.stderr)
     for item in result.left_out:
         print(f"未导出：{item}", file=sys.stderr)
+    for item in result.notes:
+        print(f"已改写：{item}", file=sys.stderr)
     return 0
 
 
@@ -307,34 +317,73 @@ def cmd_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise UsageError(f"找不到文件 {source}")
-    library = _load(args)
-    into = Path(args.into) if args.into else library.directories[0]
-    if not into.is_dir():
-        raise UsageError(f"目录不存在：{into}")
+    default_stage = _parse_stage(getattr(args, "stage", None)) or Stage.PRE_SALE
+    if args.into:
+        # --into plans against that folder alone and writes only there: never the default library.
+        into = Path(args.into).expanduser()
+        if not into.is_dir():
+            raise UsageError(f"目录不存在：{into}")
+        library = load(into)
+    else:
+        library = _load(args)
+        into = library.directories[0]
+        if not into.is_dir():
+            raise UsageError(f"目录不存在：{into}")
     try:
-        reading = importing.read_file(source, book=args.book)
-    except (importing.ImportError_, UnicodeDecodeError) as error:
-        print(f"无法导入 {source}：{error}", file=sys.stderr)
+        reading = importing.read_file(source, book=args.book, default_stage=default_stage)
+    except importing.ImportError_ as error:
+        print(f"无法导入：{error}", file=sys.stderr)
         return 1
+    print(f"导入到 {into}", file=sys.stderr)
+    if reading.encoding:
+        print(f"文件编码：{reading.encoding}", file=sys.stderr)
     for row, reason in reading.bad_rows:
-        print(f"第 {row} 行：{reason}，已跳过", file=sys.stderr)
+        print(f"第 {row} {reading.unit}：{reason}，已跳过", file=sys.stderr)
+    if reading.defaulted_groups:
+        groups = "、".join(dict.fromkeys(reading.defaulted_groups))
+        print(
+            f"分组 {groups} 的名称看不出阶段，按{reading.default_stage.label}导入（可用 --stage 指定）",
+            file=sys.stderr,
+        )
     steps = importing.plan(reading, library.phrases)
     labels = {"new": "新增", "changed": "修改", "identical": "相同", "conflicting": "冲突"}
+    labels["duplicate"] = "重复"  # a later row repeating an earlier row's id or code: never written
     for step in steps:
         phrase = step.incoming.phrase
         reason = f"（{step.reason}）" if step.reason else ""
+        if step.kind == "duplicate":
+            reason = f"（第 {step.incoming.row} {reading.unit}：{step.reason}，不导入）"
         print(f"{labels[step.kind]}\t{phrase.id}\t{phrase.title}\t{phrase.book}{reason}")
     counts = {kind: sum(1 for step in steps if step.kind == kind) for kind in labels}
-    summary = "，".join(f"{labels[kind]} {count}" for kind, count in counts.items())
+    shown = [kind for kind in labels if counts[kind] or kind != "duplicate"]
+    summary = "，".join(f"{labels[kind]} {counts[kind]}" for kind in shown)
     print(f"计划：{summary}；坏行 {len(reading.bad_rows)}", file=sys.stderr)
     if counts["conflicting"] and not args.replace:
         print("冲突的条目不会覆盖；确认要用导入的内容替换时加 --replace", file=sys.stderr)
+    broken = {problem.file for problem in library.errors}
+    try:
+        writes = importing.prepare(
+            steps,
+            library.books,
+            into,
+            replace_conflicts=args.replace,
+            broken_files=broken,
+            allowed_dirs=[into] if args.into else library.directories,
+        )
+    except importing.ImportError_ as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    for item in writes:
+        action = "新建" if item.new else "更新"
+        print(f"将{action} {item.book.path}", file=sys.stderr)
+        if item.drops_comments:
+            print(f"注意：{item.book.path.name} 里的 # 注释保存后会丢失", file=sys.stderr)
     if args.dry_run:
         print("（--dry-run：没有写入任何文件）", file=sys.stderr)
         return 0
     try:
-        written = importing.apply(steps, library.books, into, replace_conflicts=args.replace)
-    except store.ConflictError as error:
+        written = importing.write(writes)
+    except (store.ConflictError, OSError) as error:
         print(f"未写入：{error}", file=sys.stderr)
         return 1
     for path in written:
@@ -529,6 +578,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--book", metavar="NAME", help="全部导入到这本书")
     importing.add_argument("--dry-run", action="store_true", help="只显示计划，不写入")
     importing.add_argument("--replace", action="store_true", help="冲突时用导入的内容替换")
+    importing.add_argument(
+        "--stage",
+        metavar="S",
+        help="分组名称看不出阶段时用的阶段（默认 售前）：pre-sale/in-sale/after-sale 或 售前/售中/售后",
+    )
     importing.set_defaults(handler=cmd_import)
 
     stats = commands.add_parser(

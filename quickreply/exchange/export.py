@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from ..model import Book, Phrase, Shop, Stage
 from ..store import phrase_table
 from ..template import MalformedTemplateError, MissingValuesError, Slot, parse, render
 from .rows import COLUMNS, phrase_row
+from .textfiles import neutralise
 
 FORMATS = ("toml", "json", "csv", "xlsx", "sogou", "md", "html")
 
@@ -27,21 +29,60 @@ class Exported:
     count: int
     left_out: list[str] = field(default_factory=list)
     """Ids of replies not exported, with the reason (sogou: no code or a per-chat value)."""
+    notes: list[str] = field(default_factory=list)
+    """Replies exported with a change the target needs (sogou: ; and # at a line start)."""
 
 
-def _fill(phrase: Phrase, text: str, shop: Shop | None) -> str | None:
-    """The text with the shop's values filled in, or None if it still needs per-chat values."""
-    if shop is None:
-        return text
+# How a handbook shows a value it cannot fill: 【订单号】, never a raw {order_no}.
+HANDBOOK_LABELS: dict[str, str] = {
+    "shop_name": "店铺名",
+    "cutoff": "截单时间",
+    "courier": "快递公司",
+    "remote_courier": "偏远地区快递",
+    "delivery_days": "送达天数",
+    "first_kg_fee": "首重运费",
+    "extra_kg_fee": "续重运费",
+    "invoice_days": "发票寄出天数",
+    "return_days": "退货天数",
+    "exchange_days": "换货天数",
+    "refund_hours": "退款时效",
+    "coupon": "优惠券",
+    "service_hours": "客服时间",
+    "order_no": "订单号",
+    "tracking_no": "快递单号",
+    "buyer": "买家昵称",
+    "product": "商品名称",
+    "size": "尺码",
+    "height": "身高",
+    "weight": "体重",
+    "compensation": "补偿内容",
+    "restock_days": "补货天数",
+    "promise_time": "承诺处理时间",
+    "event_name": "活动名称",
+    "event_end": "活动结束时间",
+    "presale_ship": "预售发货时间",
+    "ship_day": "今天/明天发货",
+    "ship_date": "发货日期",
+    "today": "今天的日期",
+    "now": "现在的时间",
+}
+
+
+def _fill(text: str, shop: Shop | None) -> str | tuple[str, ...]:
+    """The text with the shop's values (or a placeholder's own default) filled in, or the names
+    still missing: an input-method phrase is typed as it is, so nothing may stay open."""
     try:
-        return render(text, [("shop", shop.values)]).text
-    except (MissingValuesError, MalformedTemplateError):
-        return None
+        return render(text, [("shop", shop.values if shop else {})]).text
+    except MissingValuesError as error:
+        return error.names
+    except MalformedTemplateError:
+        return ("格式错误的占位符",)
 
 
 def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> str:
     """Fill what the shop knows and keep per-chat placeholders. The result is still a valid
-    template (literal braces doubled), unless ``for_people``: then braces are shown as written."""
+    template (literal braces doubled), unless ``for_people``: then braces are shown as written
+    and what is still open reads 【订单号】 (or the placeholder's default)."""
     if shop is None and not for_people:
         return text
 
@@ -52,7 +93,14 @@ def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> 
     for part in parse(text).parts:
         if isinstance(part, Slot):
             value = shop.values.get(part.name) if shop else None
-            pieces.append(literal(value) if value is not None else text[part.start : part.end])
+            if value is not None:
+                pieces.append(literal(value))
+            elif not for_people:
+                pieces.append(text[part.start : part.end])
+            elif part.default is not None:
+                pieces.append(part.default)
+            else:
+                pieces.append(f"【{HANDBOOK_LABELS.get(part.name, part.name)}】")
         else:
             pieces.append(literal(part))
     return "".join(pieces)
@@ -113,7 +161,9 @@ def export(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # A cell starting with = + - @ is a formula when a lead opens the sheet; the importer
+        # takes the added apostrophe off again (textfiles.neutralise / restore).
+        writer.writerows({column: neutralise(value) for column, value in row.items()} for row in rows)
         return Exported(buffer.getvalue().encode("utf-8-sig"), len(rows))  # BOM: Excel shows Chinese
     if fmt == "xlsx":
         return Exported(_xlsx(rows), len(rows))
@@ -143,26 +193,59 @@ def _xlsx(rows: list[dict[str, str]]) -> bytes:
     return buffer.getvalue()
 
 
+# A line like `ok,1=…` starts a new phrase, even inside a multi-line one.
+_SOGOU_ENTRY = re.compile(r"^[A-Za-z]+,-?\d+=")
+
+
+def _sogou_text(text: str) -> tuple[str, list[str]]:
+    """The text as Sogou's PhraseEdit.txt must hold it, and what had to change. The format has
+    no escape: a text starting with `#` is a time expression (`#$year年`), a line starting with
+    `;` inside a multi-line phrase is a comment to some readers, and a line shaped `code,1=`
+    starts a new phrase. Each gets its full-width twin (＃ ； ，), which reads the same to a
+    buyer and means nothing to the input method."""
+    changes: list[str] = []
+    lines = text.split("\n")
+    if lines[0].startswith("#"):
+        lines[0] = "＃" + lines[0][1:]
+        changes.append("开头的 # 改为 ＃")
+    if len(lines) > 1:
+        for number, line in enumerate(lines):
+            if line.startswith(";"):
+                lines[number] = "；" + line[1:]
+                changes.append("行首的 ; 改为 ；")
+            elif _SOGOU_ENTRY.match(line):
+                lines[number] = line.replace(",", "，", 1)
+                changes.append("形如 编码,1= 的行改用全角逗号")
+    return "\n".join(lines), list(dict.fromkeys(changes))
+
+
 def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
-    """Sogou's custom phrases (``code,position=phrase``), also read by Rime and others.
-    Only replies with shortcut codes; shop values filled; per-chat ones left out."""
+    """Sogou's custom phrases (``code,position=phrase``; a multi-line phrase is ``code,1=``
+    with the text on the following lines), also read by fcitx and others. Only replies with
+    shortcut codes of letters (digits pick candidates while typing); shop values filled;
+    replies that still need a value (per chat, or the shop's when there is no shop) left out."""
     lines = ["; quickreply 导出的自定义短语：输入快捷编码即可上屏", ""]
     left_out: list[str] = []
+    notes: list[str] = []
     count = 0
     for phrase in phrases:
         if not phrase.keys:
             continue
-        text = _fill(phrase, phrase.text, shop)
-        if text is None:
-            left_out.append(f"{phrase.id}（需要每次填写的信息）")
+        filled = _fill(phrase.text, shop)
+        if isinstance(filled, tuple):
+            names = "、".join(HANDBOOK_LABELS.get(name, name) for name in filled)
+            left_out.append(f"{phrase.id}（需要填写：{names}）")
             continue
+        text, changes = _sogou_text(filled.strip("\n"))
+        if changes:
+            notes.append(f"{phrase.id}：{'；'.join(changes)}（搜狗没有转义写法）")
         for key in phrase.keys:
-            if not key.isascii() or not key.isalnum():
-                left_out.append(f"{phrase.id}（编码 {key} 含输入法不支持的符号）")
+            if not (key.isascii() and key.isalpha()):
+                left_out.append(f"{phrase.id}（编码 {key} 含数字或符号，搜狗只认字母）")
                 continue
-            lines.append(f"{key},1={text}")
+            lines.append(f"{key},1={text}" if "\n" not in text else f"{key},1=\n{text}")
             count += 1
-    return Exported(("\n".join(lines) + "\n").encode("utf-8"), count, left_out)
+    return Exported(("\n".join(lines) + "\n").encode("utf-8"), count, left_out, notes)
 
 
 def _grouped(phrases: Sequence[Phrase]) -> list[tuple[Stage, list[tuple[str, list[Phrase]]]]]:

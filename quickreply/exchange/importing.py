@@ -1,5 +1,11 @@
-"""Import replies from toml/json bundles and csv/xlsx sheets: read, plan, then apply through
-the safe saving. Bad rows are reported with their row number and skipped."""
+"""Import replies from toml/json bundles and csv/xlsx sheets: read, plan, check, then write.
+
+Three steps, so that nothing is half done: :func:`read_file` turns any file into incoming rows
+(bad rows are reported by number and skipped; a file that cannot be read at all raises
+:class:`ImportError_` with a message naming it); :func:`plan` compares them with the target
+library; :func:`prepare` builds every book that would change and checks all of them, and only
+:func:`write` touches the disk, through the safe saving.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +13,109 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import stat
 import tomllib
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import store
 from ..books import PHRASE_ID, SHORTCUT_CODE
+from ..locations import RESERVED_FILES
 from ..model import Book, Phrase, Stage
 from ..sanitize import clean_line, clean_text
 from ..search.pinyin import syllables
 from ..template import placeholder_issues
+from .textfiles import ENCODING_NAMES, UndecodableError, decode, normalise_header, restore, sniff_delimiter
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""A quick-phrase sheet is kilobytes; anything this big is a mistake (or a trap)."""
+MAX_CELL = 10_000
+"""Characters per cell: a reply this long is not a quick reply, and a 131k cell once crashed csv."""
+MAX_STEM = 40
+"""Characters of a group name kept in a new book's file name (3 bytes each in UTF-8: far below
+the 255-byte limit of common file systems)."""
 
 HEADER_ALIASES = {
     "text": (
         "快捷短语",
+        "快捷短语内容",
         "短语内容",
         "短语",
         "内容",
         "回复",
         "回复内容",
         "话术",
+        "话术内容",
         "content",
         "text",
         "phrase",
         "reply",
     ),
-    "keys": ("快捷编码", "编码", "快捷码", "快捷键", "code", "codes", "keys", "shortcut"),
-    "group": ("分组", "分类", "组", "书", "group", "category", "book"),
+    "keys": (
+        "快捷编码",
+        "编码",
+        "快捷短语编码",
+        "短语编码",
+        "快捷码",
+        "快捷键",
+        "缩写",
+        "code",
+        "codes",
+        "keys",
+        "shortcut",
+    ),
+    "group": tuple("分组 分组名称 短语分组 分组名 分类 分类名称 类别 组 书 group category book".split()),
     "id": ("id",),
-    "title": ("标题", "title"),
+    "title": ("标题", "短语标题", "title"),
     "stage": ("阶段", "stage"),
     "tags": ("标签", "tags"),
     "variants": ("其他说法", "variants"),
     "note": ("备注", "note"),
     "expires": ("过期", "过期日期", "expires"),
 }
+_KNOWN_HEADERS = frozenset(alias for aliases in HEADER_ALIASES.values() for alias in aliases)
+_FIELD_NAMES = {
+    "text": "内容",
+    "keys": "快捷编码",
+    "group": "分组",
+    "id": "id",
+    "title": "标题",
+    "stage": "阶段",
+    "tags": "标签",
+    "variants": "其他说法",
+    "note": "备注",
+    "expires": "过期日期",
+}
+
+# A group's name usually says its stage: 售后处理, 物流查询, 催付话术… Checked in this order, so
+# 物流破损 is after-sale (破损) before in-sale (物流).
+GROUP_STAGE_WORDS: tuple[tuple[Stage, tuple[str, ...]], ...] = (
+    (
+        Stage.AFTER_SALE,
+        tuple("退换 退货 换货 退款 售后 破损 质量 投诉 差评 中评 评价 回访 维修 补发 理赔".split()),
+    ),
+    (Stage.IN_SALE, tuple("催付 付款 支付 物流 发货 快递 查件 改地址 地址 发票 订单 催单".split())),
+    (Stage.PRE_SALE, tuple("咨询 欢迎 问候 接待 产品 商品 尺码 库存 优惠 活动 议价 砍价 推荐 催拍".split())),
+)
+
+
+def stage_for_group(name: str) -> Stage | None:
+    """售前/售中/售后 in the name, else a word that belongs to one stage; None if neither."""
+    for stage in Stage:
+        if stage.label in name:
+            return stage
+    for stage, words in GROUP_STAGE_WORDS:
+        if any(word in name for word in words):
+            return stage
+    return None
 
 
 class ImportError_(ValueError):
-    """The file cannot be read at all (wrong format, no content column…)."""
+    """The file cannot be read at all (wrong format, no content column…); the message names it."""
 
 
 @dataclass
@@ -57,6 +125,8 @@ class Incoming:
     book: str
     stage: Stage | None
     phrase: Phrase
+    id_given: bool = True
+    """False when the id was made from the text (a content-only sheet)."""
 
 
 @dataclass
@@ -65,114 +135,265 @@ class Reading:
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
     shops: list[dict[str, str]] = field(default_factory=list)
     """Shop tables of a bundle (written to shops.toml when the target has none)."""
+    unit: str = "行"
+    """How rows are counted in messages: 行 (sheet rows) or 条 (bundle entries)."""
+    encoding: str = ""
+    """The encoding a text sheet was read in, for the plan (empty for other files)."""
+    default_stage: Stage = Stage.PRE_SALE
+    defaulted_groups: list[str] = field(default_factory=list)
+    """Groups whose name said no stage: their replies got ``default_stage``."""
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 
-def read_file(path: Path, *, book: str | None = None) -> Reading:
+def read_file(path: Path, *, book: str | None = None, default_stage: Stage = Stage.PRE_SALE) -> Reading:
+    """Read a bundle or sheet. Raises ImportError_ (message names the file) when it cannot."""
+    shown = clean_line(path.name).text
     suffix = path.suffix.lower()
-    if suffix in (".toml", ".json"):
-        raw = path.read_bytes().decode("utf-8-sig")
+    if suffix not in (".toml", ".json", ".csv", ".tsv", ".txt", ".xlsx"):
+        raise ImportError_(
+            f"{shown}：不支持的文件类型 {suffix or '（无扩展名）'}：可导入 toml / json / csv / xlsx"
+        )
+    data = _read_regular(path, shown)
+    try:
+        if suffix in (".toml", ".json"):
+            reading = _from_bundle(_parse_bundle(data, suffix, shown), book, default_stage, shown)
+        elif suffix == ".xlsx":
+            reading = _from_rows(_xlsx_rows(data, shown), book, default_stage, shown)
+        else:
+            reading = _read_text_sheet(data, book, default_stage, shown)
+    except RecursionError:
+        raise ImportError_(f"{shown}：嵌套层数太深，无法读取") from None
+    reading.default_stage = default_stage
+    return reading
+
+
+def _read_regular(path: Path, shown: str) -> bytes:
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise ImportError_(f"{shown}：无法读取（{error.strerror or error}）") from None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO blocks forever, /dev/zero fills memory
+        raise ImportError_(f"{shown}：不是普通文件")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ImportError_(f"{shown}：文件太大（{info.st_size >> 20} MB，最多 {MAX_FILE_BYTES >> 20} MB）")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportError_(f"{shown}：无法读取（{error.strerror or error}）") from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+
+
+def _parse_bundle(data: bytes, suffix: str, shown: str) -> Any:
+    try:
+        raw, _encoding = decode(data)
+    except UndecodableError as error:
+        raise ImportError_(f"{shown}：{error}") from None
+    if suffix == ".json":
         try:
-            data = tomllib.loads(raw) if suffix == ".toml" else json.loads(raw)
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-            raise ImportError_(f"{path}: 无法解析：{error}") from None
-        return _from_bundle(data, book)
-    if suffix == ".csv":
-        text = path.read_bytes().decode("utf-8-sig", errors="strict")
-        rows = list(csv.reader(io.StringIO(text)))
-        return _from_rows(rows, book)
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+            return json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise ImportError_(
+                f"{shown}：JSON 格式错误，第 {error.lineno} 行第 {error.colno} 列（{error.msg}）"
+            ) from None
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        position = _TOML_POSITION.search(str(error))
+        where = f"第 {position.group(1)} 行第 {position.group(2)} 列" if position else "某处"
+        reason = _TOML_POSITION.sub("", str(error))
+        raise ImportError_(f"{shown}：TOML 格式错误，{where}（{reason}）") from None
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
+
+def _read_text_sheet(data: bytes, target: str | None, default_stage: Stage, shown: str) -> Reading:
+    try:
+        text, encoding = decode(data)
+    except UndecodableError as error:
+        raise ImportError_(f"{shown}：{error}") from None
+    if "\x00" in text:
+        raise ImportError_(f"{shown}：含有空字符（NUL），不是文本表格")
+    first_line = text.split("\n", 1)[0]
+    delimiter = sniff_delimiter(first_line, _KNOWN_HEADERS)
+    # csv refuses fields over 131072 characters with an error for the whole file; cells are
+    # checked one by one instead (MAX_CELL), so let the reader pass anything the file can hold.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    try:
         rows = [
-            ["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+            [restore(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         ]
-        return _from_rows(rows, book)
-    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 toml / json / csv / xlsx")
+    except csv.Error as error:
+        raise ImportError_(f"{shown}：CSV 格式错误（{error}）") from None
+    reading = _from_rows(rows, target, default_stage, shown)
+    reading.encoding = ENCODING_NAMES[encoding] + ("，制表符分隔" if delimiter == "\t" else "")
+    return reading
 
 
-def _from_bundle(data: Any, target: str | None) -> Reading:
-    reading = Reading()
-    if isinstance(data, dict) and "book" in data and isinstance(data["book"], dict):
+def _xlsx_rows(data: bytes, shown: str) -> list[list[str]]:
+    from openpyxl import load_workbook  # deferred: only xlsx needs it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.active
+        if sheet is None:
+            raise ImportError_(f"{shown}：工作簿里没有工作表")
+        rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    except ImportError_:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile):
+        raise ImportError_(
+            f"{shown}：不是有效的 xlsx 文件（无法解压）；.xls 旧格式请先另存为 .xlsx"
+        ) from None
+    except Exception as error:  # openpyxl raises KeyError, ValueError, XML errors… on a damaged file
+        raise ImportError_(f"{shown}：xlsx 文件已损坏，无法读取（{type(error).__name__}）") from None
+
+
+def _cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a code typed as 12 comes back as 12.0
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
+    return str(cell)
+
+
+def _from_bundle(data: Any, target: str | None, default_stage: Stage, shown: str) -> Reading:
+    reading = Reading(unit="条")
+    if isinstance(data, dict) and isinstance(data.get("book"), dict):
         books = [{**data["book"], "phrase": data.get("phrase", [])}]  # a single phrasebook file
     elif isinstance(data, dict) and isinstance(data.get("book"), list):
         books = data["book"]
     else:
-        raise ImportError_("不是 quickreply 的短语书或导出合集")
-    shops = data.get("shop", []) if isinstance(data, dict) else []
+        raise ImportError_(f"{shown}：不是 quickreply 的短语书或导出合集（缺少 book）")
+    shops = data.get("shop", [])
     reading.shops = [
-        {str(k): str(v) for k, v in shop.items()}
-        for shop in shops
-        if isinstance(shop, dict) and "shop_name" in shop
+        {str(k): str(v) for k, v in shop.items() if isinstance(v, str | int | float)}
+        for shop in (shops if isinstance(shops, list) else [])
+        if isinstance(shop, dict) and isinstance(shop.get("shop_name"), str)
     ]
     number = 0
     for book in books:
-        name = target or str(book.get("name", "导入"))
-        try:
-            stage = Stage.parse(str(book.get("stage", "")))
-        except ValueError:
-            stage = None
-        for table in book.get("phrase", []):
+        tables = book.get("phrase", []) if isinstance(book, dict) else None
+        if not isinstance(tables, list):
             number += 1
-            values = {key: table.get(key) for key in HEADER_ALIASES if key not in ("group",)}
-            result = _phrase(number, values, name, stage)
-            (reading.bad_rows if isinstance(result, tuple) else reading.items).append(result)  # type: ignore[arg-type]
+            reading.bad_rows.append((number, "book 必须是含 phrase 列表的表"))
+            continue
+        name = target or _group_name(book.get("name")) or "导入"
+        try:
+            stage: Stage | None = Stage.parse(str(book.get("stage", "")))
+        except ValueError:
+            stage = stage_for_group(name)
+            if stage is None:
+                stage = default_stage
+                reading.defaulted_groups.append(name)
+        for table in tables:
+            number += 1
+            if not isinstance(table, dict):
+                reading.bad_rows.append((number, "phrase 必须是表"))
+                continue
+            values = {key: table.get(key) for key in HEADER_ALIASES if key != "group"}
+            _add(reading, _phrase(number, values, name, stage))
     return reading
 
 
-def _from_rows(rows: list[list[str]], target: str | None) -> Reading:
-    if not rows:
-        raise ImportError_("表格是空的")
-    header = [cell.strip().lower() for cell in rows[0]]
+def _group_name(raw: Any) -> str:
+    return clean_line(raw).text if isinstance(raw, str) else ""
+
+
+def _from_rows(rows: list[list[str]], target: str | None, default_stage: Stage, shown: str) -> Reading:
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ImportError_(f"{shown}：表格是空的（第 1 行应是表头）")
+    header = [normalise_header(cell) for cell in rows[0]]
     columns: dict[str, int] = {}
     for name, aliases in HEADER_ALIASES.items():
         for position, cell in enumerate(header):
-            if cell in aliases and name not in columns:
+            if cell in aliases and name not in columns and position not in columns.values():
                 columns[name] = position
     if "text" not in columns:
-        raise ImportError_("找不到内容列（快捷短语 / 短语内容 / 内容 / content）")
+        raise ImportError_(f"{shown}：找不到内容列（快捷短语 / 快捷短语内容 / 短语内容 / 内容 / content）")
     reading = Reading()
+    group_stages: dict[str, Stage] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         values: dict[str, Any] = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
-        for name in ("tags", "variants"):
-            values[name] = _list_cell(values.get(name, ""))
-        values["keys"] = [key for key in re.split(r"[\s,，;；/]+", values.get("keys") or "") if key]
-        book = target or (values.get("group") or "").strip() or "导入"
-        result = _phrase(number, values, book, None)
-        (reading.bad_rows if isinstance(result, tuple) else reading.items).append(result)  # type: ignore[arg-type]
+        group = _group_name(values.get("group")) if len(values.get("group") or "") <= MAX_CELL else ""
+        book = target or group or "导入"
+        if book not in group_stages:
+            stage = stage_for_group(group) or (stage_for_group(book) if target else None)
+            if stage is None:
+                stage = default_stage
+                reading.defaulted_groups.append(book)
+            group_stages[book] = stage
+        _add(reading, _phrase(number, values, book, group_stages[book]))
     return reading
 
 
-def _list_cell(cell: str) -> list[str]:
-    cell = (cell or "").strip()
-    if not cell:
+def _add(reading: Reading, result: Incoming | tuple[int, str]) -> None:
+    if isinstance(result, Incoming):
+        reading.items.append(result)
+    else:
+        reading.bad_rows.append(result)
+
+
+_LIST_SPLIT = re.compile(r"[、,，\n]+")
+_KEY_SPLIT = re.compile(r"[\s,，;；/、]+")
+
+
+def _as_list(value: Any, splitter: re.Pattern[str]) -> list[str] | None:
+    """A list cell: a JSON list (what our sheets write), a list (bundles) or text to split.
+    None when it is something else (a number where a list belongs)."""
+    if value is None:
         return []
+    if isinstance(value, list):
+        return (
+            [item for item in value if isinstance(item, str)]
+            if all(isinstance(i, str) for i in value)
+            else None
+        )
+    if not isinstance(value, str):
+        return None
+    cell = value.strip()
     if cell.startswith("["):
         try:
             items = json.loads(cell)
-            if isinstance(items, list):
-                return [str(item) for item in items]
-        except json.JSONDecodeError:
-            pass
-    return [item for item in re.split(r"[、,，\n]+", cell) if item.strip()]
+        except (json.JSONDecodeError, RecursionError):
+            items = None
+        if isinstance(items, list) and all(isinstance(item, str) for item in items):
+            return items
+    return [item for item in splitter.split(cell) if item.strip()]
 
 
 def _phrase(
     number: int, values: dict[str, Any], book: str, book_stage: Stage | None
 ) -> Incoming | tuple[int, str]:
-    text = clean_text(str(values.get("text") or "")).text.strip("\n")
+    """One row or bundle entry → an incoming phrase, or (number, what is wrong)."""
+    for name, value in values.items():
+        size = (
+            sum(len(v) for v in value if isinstance(v, str))
+            if isinstance(value, list)
+            else len(str(value or ""))
+        )
+        if size > MAX_CELL:
+            return number, f"{_FIELD_NAMES[name]}有 {size} 个字符，超过上限 {MAX_CELL}"
+    raw_text = values.get("text")
+    if raw_text is not None and not isinstance(raw_text, str):
+        return number, "内容必须是文字"
+    text = clean_text(raw_text or "").text
     if not text.strip():
         return number, "内容为空"
     if errors := [issue for issue in placeholder_issues(text) if issue.is_error]:
         return number, errors[0].message
-    phrase_id = str(values.get("id") or "").strip() or make_id(text)
+    given_id = str(values.get("id") or "").strip()
+    phrase_id = given_id or make_id(text)
     if not PHRASE_ID.match(phrase_id):
-        return number, f"id {phrase_id!r} 无效"
+        return number, f"id {phrase_id!r} 无效：只能用小写字母、数字和连字符"
     stage = book_stage
     if values.get("stage"):
         try:
@@ -180,14 +401,31 @@ def _phrase(
         except ValueError:
             return number, f"未知的阶段 {values['stage']!r}"
     expires = values.get("expires")
-    if isinstance(expires, str):
+    if isinstance(expires, dt.datetime):
+        expires = expires.date()
+    elif isinstance(expires, str):
         try:
             expires = dt.date.fromisoformat(expires.strip()[:10]) if expires.strip() else None
         except ValueError:
             return number, f"过期日期 {expires!r} 应为 YYYY-MM-DD"
-    keys = [str(key).lower() for key in values.get("keys") or []]
-    if bad := [key for key in keys if not SHORTCUT_CODE.match(key)]:
+    elif expires is not None and not isinstance(expires, dt.date):
+        return number, f"过期日期 {expires!r} 应为 YYYY-MM-DD"
+    keys = _as_list(values.get("keys"), _KEY_SPLIT)
+    tags = _as_list(values.get("tags"), _LIST_SPLIT)
+    variants = _as_list(values.get("variants"), _LIST_SPLIT)
+    for name, items in (("keys", keys), ("tags", tags), ("variants", variants)):
+        if items is None:
+            return number, f"{_FIELD_NAMES[name]}必须是文字列表"
+    assert keys is not None and tags is not None and variants is not None
+    codes = [clean_line(key).text.lower() for key in keys]
+    if bad := [key for key in codes if not SHORTCUT_CODE.match(key)]:
         return number, f"快捷编码 {bad[0]!r} 只能用英文字母、数字和符号"
+    if len(set(codes)) != len(codes):
+        return number, "同一条回复的快捷编码重复"
+    cleaned_variants = tuple(clean_text(v).text for v in variants if v.strip())
+    for variant in cleaned_variants:
+        if errors := [issue for issue in placeholder_issues(variant) if issue.is_error]:
+            return number, f"其他说法：{errors[0].message}"
     title = clean_line(str(values.get("title") or "")).text or make_title(text)
     phrase = Phrase(
         id=phrase_id,
@@ -195,20 +433,20 @@ def _phrase(
         text=text,
         stage=stage or Stage.PRE_SALE,
         book=book,
-        keys=tuple(keys),
-        tags=tuple(clean_line(tag).text for tag in values.get("tags") or []),
-        variants=tuple(clean_text(v).text for v in values.get("variants") or [] if v.strip()),
+        keys=tuple(codes),
+        tags=tuple(t for t in (clean_line(tag).text for tag in tags) if t),
+        variants=cleaned_variants,
         note=clean_text(str(values.get("note") or "")).text,
         expires=expires,
     )
-    return Incoming(number, book, stage, phrase)
+    return Incoming(number, book, stage, phrase, id_given=bool(given_id))
 
 
 def make_title(text: str) -> str:
     """The first clause of the reply, without the greeting: 亲，可以开发票的。 → 可以开发票的"""
     body = re.sub(r"^(亲爱的|亲亲|亲|您好|你好)[，,！!~\s]*", "", text.strip())
     first = re.split(r"[，。！？!?,.\n~]", body, maxsplit=1)[0].strip()
-    return (first or body or text)[:16]
+    return (first or body or text.strip())[:16]
 
 
 def make_id(text: str) -> str:
@@ -226,7 +464,8 @@ def make_id(text: str) -> str:
 @dataclass
 class Step:
     kind: str
-    """new | changed | identical | conflicting"""
+    """new | changed | identical | conflicting | duplicate (a second incoming row with an id or
+    code an earlier row already has: never written, not even with --replace)"""
     incoming: Incoming
     existing: Phrase | None = None
     reason: str = ""
@@ -243,12 +482,24 @@ def plan(reading: Reading, existing: list[Phrase]) -> list[Step]:
     by_id = {phrase.id: phrase for phrase in existing}
     code_owner = {key: phrase.id for phrase in existing for key in phrase.keys}
     steps: list[Step] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Incoming] = {}
+    incoming_codes: dict[str, Incoming] = {}
+    unit = reading.unit
     for item in reading.items:
         phrase = item.phrase
-        if phrase.id in seen and by_id.get(phrase.id) is None:
+        if phrase.id in seen:
+            if item.id_given:
+                reason = f"id {phrase.id} 与第 {seen[phrase.id].row} {unit}重复"
+                steps.append(Step("duplicate", item, None, reason))
+                continue
+            # Two texts whose titles spell the same: the later one gets the next free id.
             phrase = item.phrase = replace(phrase, id=_free(phrase.id, by_id, seen))
-        seen[phrase.id] = phrase.id
+        if clash := next((k for k in phrase.keys if k in incoming_codes), None):
+            reason = f"快捷编码 {clash} 已被第 {incoming_codes[clash].row} {unit}使用"
+            steps.append(Step("duplicate", item, by_id.get(phrase.id), reason))
+            continue
+        seen[phrase.id] = item
+        incoming_codes.update(dict.fromkeys(phrase.keys, item))
         old = by_id.get(phrase.id)
         taken = next((key for key in phrase.keys if code_owner.get(key, phrase.id) != phrase.id), None)
         if old is not None and _same(replace(old, book=phrase.book), phrase):
@@ -271,18 +522,54 @@ def _free(base: str, *taken_maps: dict[str, Any]) -> str:
     return f"{base}-{number}"
 
 
-# --- applying ---------------------------------------------------------------------------------
+# --- checking and writing ---------------------------------------------------------------------
+
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 
 
-def apply(steps: list[Step], books: list[Book], into: Path, *, replace_conflicts: bool) -> list[Path]:
-    """Write the planned changes; returns the files written. Each book goes through the safe
-    save (a file changed on disk meanwhile is not overwritten)."""
+def file_stem(name: str) -> str:
+    """A safe, bounded file name for a group: letters (any script), digits, _ and -; at most
+    MAX_STEM characters; never a reserved file (shops.toml…) nor a Windows device name."""
+    stem = re.sub(r"[^\w\-]+", "-", clean_line(name).text).strip("-_")[:MAX_STEM].strip("-_")
+    stem = stem or "imported"
+    if f"{stem.lower()}.toml" in RESERVED_FILES or stem.lower() in _WINDOWS_DEVICES:
+        stem = f"book-{stem}"
+    return stem
+
+
+@dataclass
+class Write:
+    """One book file the import will save."""
+
+    book: Book
+    expected_sha256: str | None
+    """Digest of the file as loaded (None: a new file, which must not exist)."""
+    new: bool
+    drops_comments: bool = False
+
+
+def prepare(
+    steps: list[Step],
+    books: list[Book],
+    into: Path,
+    *,
+    replace_conflicts: bool,
+    broken_files: set[Path] | frozenset[Path] = frozenset(),
+    allowed_dirs: list[Path] | None = None,
+) -> list[Write]:
+    """Every book the plan changes, built and checked; raises ImportError_ listing every reason
+    the import cannot be written. Nothing is written here.
+
+    ``broken_files``: books with entries that did not load (saving would drop them);
+    ``allowed_dirs``: where writing may happen (default: ``into`` only)."""
     by_name = {book.name: book for book in books}
     edits: dict[str, dict[str, Phrase]] = {}
     additions: dict[str, list[Phrase]] = {}
     stages: dict[str, Stage] = {}
     for step in steps:
-        if step.kind == "identical" or (step.kind == "conflicting" and not replace_conflicts):
+        if step.kind in ("identical", "duplicate") or (step.kind == "conflicting" and not replace_conflicts):
             continue
         phrase = step.incoming.phrase
         if step.existing is not None:
@@ -299,24 +586,114 @@ def apply(steps: list[Step], books: list[Book], into: Path, *, replace_conflicts
                 if set(phrase.keys) & moved and phrase.id not in edits.get(book.name, {}):
                     kept = tuple(key for key in phrase.keys if key not in moved)
                     edits.setdefault(book.name, {})[phrase.id] = replace(phrase, keys=kept)
-    written: list[Path] = []
+
+    problems: list[str] = []
+    if not into.is_dir():
+        problems.append(f"目录不存在：{into}")
+    elif not os.access(into, os.W_OK):
+        problems.append(f"目录不可写：{into}")
+    allowed = [directory.resolve() for directory in (allowed_dirs or [into])]
+    taken = {path.name.lower() for path in into.iterdir()} if into.is_dir() else set()
+    writes: list[Write] = []
     for name in sorted(set(edits) | set(additions)):
         book = by_name.get(name)
         if book is None:
-            stem = re.sub(r"[^\w\-]+", "-", name).strip("-") or "imported"
-            path = into / f"{stem}.toml"
-            book = Book(name, stages.get(name, Stage.PRE_SALE), path)
-            expected = store.file_digest(path)
-            if expected is not None:
-                raise store.ConflictError(path)
+            stem = file_stem(name)
+            candidate, number = stem, 2
+            while f"{candidate.lower()}.toml" in taken:  # case-insensitive: macOS and Windows
+                candidate, number = f"{stem}-{number}", number + 1
+            taken.add(f"{candidate.lower()}.toml")
+            book = Book(name, stages.get(name, Stage.PRE_SALE), into / f"{candidate}.toml")
+            write = Write(book, None, new=True)
         else:
-            expected = book.sha256
+            write = Write(book, book.sha256, new=False, drops_comments=book.has_comments)
+            problems += _check_existing(book, broken_files)
         changed = edits.get(name, {})
         phrases = tuple(changed.get(p.id, p) for p in book.phrases) + tuple(additions.get(name, []))
-        updated = replace(book, phrases=phrases)
-        store.save_book(updated, expected_sha256=expected)
-        written.append(book.path)
+        write.book = replace(book, phrases=phrases)
+        if not any(write.book.path.resolve().parent == directory for directory in allowed):
+            problems.append(f"{write.book.path} 不在导入目录里，不会写入")
+        if write.new and write.book.path.exists():
+            problems.append(f"{write.book.path} 已存在")
+        problems += _check_serialised(write.book)
+        writes.append(write)
+    problems += _check_unique(writes, books)
+    if problems:
+        raise ImportError_("未写入任何文件：\n" + "\n".join(f"  {problem}" for problem in problems))
+    return writes
+
+
+def _check_existing(book: Book, broken_files: set[Path] | frozenset[Path]) -> list[str]:
+    if book.path in broken_files:
+        return [f"{book.path} 有未能载入的条目，保存会丢掉它们：请先用 quickreply check 修好"]
+    try:
+        info = book.path.resolve().stat()
+    except OSError as error:
+        return [f"{book.path}：无法读取（{error.strerror or error}）"]
+    if not stat.S_ISREG(info.st_mode):
+        return [f"{book.path} 不是普通文件"]
+    if store.file_digest(book.path) != book.sha256:
+        return [f"{book.path} 在载入后被别人修改过：请重新运行导入"]
+    return []
+
+
+def _check_serialised(book: Book) -> list[str]:
+    """The TOML that will be saved reads back as the same replies."""
+    try:
+        data = tomllib.loads(store.book_to_toml(book))
+    except (TypeError, ValueError) as error:
+        return [f"{book.path}：无法生成 TOML（{error}）"]
+    written = [table.get("text") for table in data.get("phrase", [])]
+    if written != [phrase.text for phrase in book.phrases]:
+        return [f"{book.path}：生成的 TOML 读回后内容不一致"]
+    return []
+
+
+def _check_unique(writes: list[Write], books: list[Book]) -> list[str]:
+    """After the import every id and every code must still be used once (the loader refuses a
+    second one): a last guard over the whole target library. Clashes the library already had
+    are not the import's doing and do not block it."""
+    final = {write.book.path: write.book for write in writes}
+    after = [*(final.get(b.path, b) for b in books), *(w.book for w in writes if w.new)]
+    before_ids, before_codes = _owners(books)
+    after_ids, after_codes = _owners(after)
+    problems = [
+        f"id {name} 会出现在 " + "、".join(sorted(set(owners)))
+        for name, owners in after_ids.items()
+        if len(owners) > 1 and len(owners) > len(before_ids.get(name, []))
+    ]
+    problems += [
+        f"快捷编码 {code} 会同时属于 " + "、".join(owners)
+        for code, owners in after_codes.items()
+        if len(owners) > 1 and len(owners) > len(before_codes.get(code, []))
+    ]
+    return problems
+
+
+def _owners(books: list[Book]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    ids: dict[str, list[str]] = {}
+    codes: dict[str, list[str]] = {}
+    for book in books:
+        for phrase in book.phrases:
+            ids.setdefault(phrase.id, []).append(book.path.name)
+            for key in phrase.keys:
+                codes.setdefault(key, []).append(phrase.id)
+    return ids, codes
+
+
+def write(writes: list[Write]) -> list[Path]:
+    """Save the prepared books (each through the safe save, which still refuses a file changed
+    on disk in the meantime); returns the files written."""
+    written: list[Path] = []
+    for item in writes:
+        store.save_book(item.book, expected_sha256=item.expected_sha256)
+        written.append(item.book.path)
     return written
+
+
+def apply(steps: list[Step], books: list[Book], into: Path, *, replace_conflicts: bool) -> list[Path]:
+    """:func:`prepare` then :func:`write`: all checks pass before the first file is touched."""
+    return write(prepare(steps, books, into, replace_conflicts=replace_conflicts))
 
 
 def write_shops(shops: list[dict[str, str]], into: Path) -> Path | None:
