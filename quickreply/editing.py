@@ -185,8 +185,8 @@ class EditSession:
         for finding in found:
             add(finding.field or "id", finding.message, finding.severity)
         if schema.PHRASE_ID.match(draft.id):
-            others = (other for other in self.all_drafts() if other is not draft and other.id == draft.id)
-            if (owner := next(others, None)) is not None:
+            same_id = (other for other in self.all_drafts() if other is not draft and other.id == draft.id)
+            if (owner := next(same_id, None)) is not None:
                 add("id", schema.id_taken(draft.id, self._where(owner)))
         others = [other for other in self.all_drafts() if other is not draft]
         taken = {key.lower(): other for other in others for key in other.keys}

@@ -34,9 +34,9 @@ def _build() -> tuple[dict[str, str], dict[str, str]]:
             options = dict.fromkeys(_toneless(part) for part in entry.split(","))
             chars[chr(code)] = ",".join(options)
     words: dict[str, str] = {}
-    for word, entry in PHRASES_DICT.items():
-        if len(word) == 2 and len(entry) == 2 and all(char in chars for char in word):
-            spelled = [_toneless(options[0]) for options in entry]
+    for word, per_char in PHRASES_DICT.items():
+        if len(word) == 2 and len(per_char) == 2 and all(char in chars for char in word):
+            spelled = [_toneless(readings[0]) for readings in per_char]
             # Only words that overrule a character's commonest reading are worth keeping.
             if any(
                 chars[char].split(",")[0] != syllable for char, syllable in zip(word, spelled, strict=True)

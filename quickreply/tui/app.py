@@ -185,7 +185,8 @@ class QuickReplyApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             # The keys of the screen in use (search or editor), then the app's own.
             screen_keys = [b for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
-            self.push_screen(HelpScreen([*screen_keys, *self.BINDINGS]))
+            app_keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
+            self.push_screen(HelpScreen([*screen_keys, *app_keys]))
 
     async def action_quit(self) -> None:
         """Quitting with unsaved edits in the editor asks first."""

@@ -132,7 +132,7 @@ class EditorScreen(Screen[None]):
                     target_line = leaf
         if target_line is None and self.session.books and self.session.books[0].phrases:
             target_line = tree.root.children[0].children[0]
-        if target_line is not None:
+        if target_line is not None and target_line.data is not None:
             self.call_after_refresh(tree.move_cursor, target_line)
             self.show(target_line.data)
 
@@ -271,7 +271,7 @@ class EditorScreen(Screen[None]):
         where = self._book_and_index()
         if where is None or where[1] is None:
             return
-        book, index = where
+        book, index = where[0], where[1]
         draft = book.phrases[index]
 
         def decided(answer: str | None) -> None:
@@ -306,7 +306,7 @@ class EditorScreen(Screen[None]):
         where = self._book_and_index()
         if where is None or where[1] is None:
             return
-        book, index = where
+        book, index = where[0], where[1]
         others = [other for other in self.session.books if other is not book]
         if not others:
             self.app.bell()
