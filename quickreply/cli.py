@@ -360,14 +360,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"计划：{summary}；坏行 {len(reading.bad_rows)}", file=sys.stderr)
     if counts["conflicting"] and not args.replace:
         print("冲突的条目不会覆盖；确认要用导入的内容替换时加 --replace", file=sys.stderr)
-    broken = {problem.file for problem in library.errors}
     try:
         writes = importing.prepare(
             steps,
             library.books,
             into,
             replace_conflicts=args.replace,
-            broken_files=broken,
             allowed_dirs=[into] if args.into else library.directories,
         )
     except importing.ImportError_ as error:
@@ -376,8 +374,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     for item in writes:
         action = "新建" if item.new else "更新"
         print(f"将{action} {item.book.path}", file=sys.stderr)
-        if item.drops_comments:
-            print(f"注意：{item.book.path.name} 里的 # 注释保存后会丢失", file=sys.stderr)
     if args.dry_run:
         print("（--dry-run：没有写入任何文件）", file=sys.stderr)
         return 0

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import store
+from .. import bookfile, store
 from ..books import PHRASE_ID, SHORTCUT_CODE
 from ..locations import RESERVED_FILES
 from ..model import Book, Phrase, Stage
@@ -547,7 +547,6 @@ class Write:
     expected_sha256: str | None
     """Digest of the file as loaded (None: a new file, which must not exist)."""
     new: bool
-    drops_comments: bool = False
 
 
 def prepare(
@@ -556,14 +555,11 @@ def prepare(
     into: Path,
     *,
     replace_conflicts: bool,
-    broken_files: set[Path] | frozenset[Path] = frozenset(),
     allowed_dirs: list[Path] | None = None,
 ) -> list[Write]:
-    """Every book the plan changes, built and checked; raises ImportError_ listing every reason
-    the import cannot be written. Nothing is written here.
-
-    ``broken_files``: books with entries that did not load (saving would drop them);
-    ``allowed_dirs``: where writing may happen (default: ``into`` only)."""
+    """Every book the plan changes, built and checked (down to the text the writer would save);
+    raises ImportError_ listing every reason the import cannot be written. Nothing is written
+    here. ``allowed_dirs``: where writing may happen (default: ``into`` only)."""
     by_name = {book.name: book for book in books}
     edits: dict[str, dict[str, Phrase]] = {}
     additions: dict[str, list[Phrase]] = {}
@@ -606,8 +602,8 @@ def prepare(
             book = Book(name, stages.get(name, Stage.PRE_SALE), into / f"{candidate}.toml")
             write = Write(book, None, new=True)
         else:
-            write = Write(book, book.sha256, new=False, drops_comments=book.has_comments)
-            problems += _check_existing(book, broken_files)
+            write = Write(book, book.sha256, new=False)
+            problems += _check_existing(book)
         changed = edits.get(name, {})
         phrases = tuple(changed.get(p.id, p) for p in book.phrases) + tuple(additions.get(name, []))
         write.book = replace(book, phrases=phrases)
@@ -615,7 +611,7 @@ def prepare(
             problems.append(f"{write.book.path} 不在导入目录里，不会写入")
         if write.new and write.book.path.exists():
             problems.append(f"{write.book.path} 已存在")
-        problems += _check_serialised(write.book)
+        problems += _check_serialised(write)
         writes.append(write)
     problems += _check_unique(writes, books)
     if problems:
@@ -623,9 +619,7 @@ def prepare(
     return writes
 
 
-def _check_existing(book: Book, broken_files: set[Path] | frozenset[Path]) -> list[str]:
-    if book.path in broken_files:
-        return [f"{book.path} 有未能载入的条目，保存会丢掉它们：请先用 quickreply check 修好"]
+def _check_existing(book: Book) -> list[str]:
     try:
         info = book.path.resolve().stat()
     except OSError as error:
@@ -637,14 +631,31 @@ def _check_existing(book: Book, broken_files: set[Path] | frozenset[Path]) -> li
     return []
 
 
-def _check_serialised(book: Book) -> list[str]:
-    """The TOML that will be saved reads back as the same replies."""
+def _check_serialised(write: Write) -> list[str]:
+    """The text the writer would save (an existing file edited in place) can be made, and reads
+    back with every imported reply as it is: a book the writer refuses fails here, before any
+    other book is written."""
+    book = write.book
+    original: str | None = None
     try:
-        data = tomllib.loads(store.book_to_toml(book))
-    except (TypeError, ValueError) as error:
+        if not write.new:
+            original = book.path.read_bytes().decode("utf-8-sig")
+        data = tomllib.loads(bookfile.book_text(book, original))
+    except UnicodeDecodeError:
+        return [f"{book.path}：文件不是 UTF-8 编码，无法改写"]
+    except OSError as error:
+        return [f"{book.path}：无法读取（{error.strerror or error}）"]
+    except bookfile.UnwritableBookError as error:
+        return [f"{book.path}：{error}"]
+    except (TypeError, ValueError, RecursionError) as error:
         return [f"{book.path}：无法生成 TOML（{error}）"]
-    written = [table.get("text") for table in data.get("phrase", [])]
-    if written != [phrase.text for phrase in book.phrases]:
+    tables = data.get("phrase", [])
+    written = (
+        {t.get("id"): t.get("text") for t in tables if isinstance(t, dict)}
+        if isinstance(tables, list)
+        else {}
+    )
+    if any(written.get(phrase.id) != phrase.text for phrase in book.phrases):
         return [f"{book.path}：生成的 TOML 读回后内容不一致"]
     return []
 

@@ -40,10 +40,17 @@ def decode(data: bytes) -> tuple[str, str]:
                 ) from None
     odd, even = data[1::2].count(0), data[0::2].count(0)
     # Text has no NULs, except UTF-16 without BOM: there ASCII's high byte is NUL, after the
-    # character (LE) or before it (BE); delimiters and line ends alone are one in ten. Checked
-    # before UTF-8, which those bytes also are; a stray NUL is left to the caller to refuse.
-    if len(data) % 2 == 0 and max(odd, even) * 10 >= len(data) // 2 and min(odd, even) == 0:
-        encoding = "utf-16-le" if odd else "utf-16-be"
+    # character (LE) or before it (BE); delimiters and line ends alone are one in ten, and a
+    # line end is a NUL pair. Checked before UTF-8, which those bytes also are; a stray NUL is
+    # left to the caller to refuse.
+    encoding = "utf-16-le" if odd else "utf-16-be"
+    line_end = b"\n\x00" if odd else b"\x00\n"
+    if (
+        len(data) % 2 == 0
+        and min(odd, even) == 0
+        and max(odd, even) * 10 >= len(data) // 2
+        and any(data[i : i + 2] == line_end for i in range(0, len(data) - 1, 2))
+    ):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:

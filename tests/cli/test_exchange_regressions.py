@@ -158,20 +158,22 @@ def test_regression_long_group_name_gets_a_bounded_file_name(tmp_path: Path) -> 
 def test_regression_nothing_written_until_the_whole_plan_is_valid(tmp_path: Path) -> None:
     target = tmp_path / "books"
     target.mkdir()
-    # A book with one entry that does not load: saving it would silently drop that entry.
-    broken = target / "old.toml"
-    broken.write_text(
-        '[book]\nname = "旧"\nstage = "pre-sale"\n\n[[phrase]]\nid = "kept"\ntitle = "t"\ntext = "旧的"\n\n'
-        '[[phrase]]\nid = "Bad Id"\ntitle = "t"\ntext = "坏的"\n',
+    # Valid TOML the loader reads, but the in-place writer refuses (an inline [book] table):
+    # five new books must not be written before this one fails.
+    inline = target / "old.toml"
+    inline.write_text(
+        'book = {name = "旧", stage = "pre-sale"}\n\n[[phrase]]\nid = "kept"\ntitle = "t"\ntext = "旧的"\n',
         encoding="utf-8",
     )
+    assert [p.id for p in quickreply.load(target).phrases] == ["kept"]
     before = digests(target)
     rows = ["分组,快捷短语,id"] + [f"新组{n},新的第 {n} 条,new-{n}" for n in range(5)] + ["旧,改过的,kept"]
     sheet = tmp_path / "s.csv"
     sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = run("import", str(sheet), "--into", str(target), "--replace")
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stderr
     assert "未写入任何文件" in result.stderr and "old.toml" in result.stderr
+    assert "Traceback" not in result.stderr
     assert digests(target) == before
 
 
