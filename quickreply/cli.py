@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .library import Library, load
+from .locations import bundled_phrasebooks, user_config_dir
 from .model import Problem, Severity, Stage
 from .template import MalformedTemplateError, MissingValuesError
 
@@ -329,6 +330,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         into = library.directories[0]
         if not into.is_dir():
             raise UsageError(f"目录不存在：{into}")
+        if into.resolve() == bundled_phrasebooks().resolve() and not args.dry_run:
+            # The shipped books live inside the program: an upgrade would wipe what was imported.
+            suggestion = user_config_dir() / "phrasebooks"
+            raise UsageError(
+                f"内置短语目录不能写入：请用 --into 指定自己的短语目录，例如 --into {suggestion}"
+                "（先 mkdir 建好；之后 quickreply 会默认使用它）"
+            )
     try:
         reading = importing.read_file(source, book=args.book, default_stage=default_stage)
     except importing.ImportError_ as error:
@@ -606,6 +614,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Options mean the same before and after the command; -d given in both places adds up."""
+    args = build_parser().parse_args(argv)
+    directories = [*(args.dir or []), *vars(args).pop("dir_after", [])]
+    args.dir = directories or None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     handler = getattr(args, "handler", cmd_tui)
@@ -622,11 +638,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"quickreply: {error.strerror or error}：{error.filename or ''}", file=sys.stderr)
         return 1
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Options mean the same before and after the command; -d given in both places adds up."""
-    args = build_parser().parse_args(argv)
-    directories = [*(args.dir or []), *vars(args).pop("dir_after", [])]
-    args.dir = directories or None
-    return args
-
-

@@ -184,6 +184,8 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
     for key in keys:
         if not SHORTCUT_CODE.match(key):
             found.add("keys", f"快捷编码 {key!r} 只能用英文字母、数字和符号（不含空格）", "bad-key")
+    if len({key.lower() for key in keys}) != len(keys):
+        found.add("keys", "同一个快捷编码写了两次（只算一次）", "duplicate-key", Severity.WARNING)
     stage: Stage | None = None
     if "stage" in table:
         stage = parse_stage(table["stage"])
@@ -212,7 +214,7 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
         title=title,
         text=text,
         stage=stage,
-        keys=tuple(key.lower() for key in keys),
+        keys=tuple(dict.fromkeys(key.lower() for key in keys)),
         tags=tags,
         variants=variants,
         note=note,

@@ -22,13 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import bookfile, store
-from ..books import PHRASE_ID, SHORTCUT_CODE
+from .. import bookfile, schema, store
 from ..locations import RESERVED_FILES
 from ..model import Book, Phrase, Stage
 from ..sanitize import clean_line, clean_text
 from ..search.pinyin import syllables
-from ..template import placeholder_issues
 from .textfiles import ENCODING_NAMES, UndecodableError, decode, normalise_header, restore, sniff_delimiter
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -382,62 +380,49 @@ def _phrase(
         )
         if size > MAX_CELL:
             return number, f"{_FIELD_NAMES[name]}有 {size} 个字符，超过上限 {MAX_CELL}"
+    # Sheets and bundles say things their own way (codes split by spaces or commas, dates as
+    # text, no id or title); turn them into a phrase table, then check it like any book would.
     raw_text = values.get("text")
-    if raw_text is not None and not isinstance(raw_text, str):
-        return number, "内容必须是文字"
-    text = clean_text(raw_text or "").text
-    if not text.strip():
-        return number, "内容为空"
-    if errors := [issue for issue in placeholder_issues(text) if issue.is_error]:
-        return number, errors[0].message
+    text = clean_text(raw_text).text if isinstance(raw_text, str) else ""
     given_id = str(values.get("id") or "").strip()
-    phrase_id = given_id or make_id(text)
-    if not PHRASE_ID.match(phrase_id):
-        return number, f"id {phrase_id!r} 无效：只能用小写字母、数字和连字符"
-    stage = book_stage
+    table: dict[str, Any] = {
+        "id": given_id or (make_id(text) if text.strip() else ""),
+        "title": values.get("title") or (make_title(text) if text.strip() else ""),
+        "text": raw_text if raw_text is not None else "",
+        "note": values.get("note") or "",
+    }
+    if isinstance(table["title"], str):
+        table["title"] = clean_line(table["title"]).text or make_title(text)
+    for name, split in (("keys", _KEY_SPLIT), ("tags", _LIST_SPLIT), ("variants", _LIST_SPLIT)):
+        items = _as_list(values.get(name), split)
+        table[name] = items if items is not None else values.get(name)
     if values.get("stage"):
-        try:
-            stage = Stage.parse(str(values["stage"]))
-        except ValueError:
-            return number, f"未知的阶段 {values['stage']!r}"
+        table["stage"] = str(values["stage"]).strip()
     expires = values.get("expires")
-    if isinstance(expires, dt.datetime):
-        expires = expires.date()
-    elif isinstance(expires, str):
+    if isinstance(expires, str):
         try:
             expires = dt.date.fromisoformat(expires.strip()[:10]) if expires.strip() else None
         except ValueError:
             return number, f"过期日期 {expires!r} 应为 YYYY-MM-DD"
-    elif expires is not None and not isinstance(expires, dt.date):
-        return number, f"过期日期 {expires!r} 应为 YYYY-MM-DD"
-    keys = _as_list(values.get("keys"), _KEY_SPLIT)
-    tags = _as_list(values.get("tags"), _LIST_SPLIT)
-    variants = _as_list(values.get("variants"), _LIST_SPLIT)
-    for name, items in (("keys", keys), ("tags", tags), ("variants", variants)):
-        if items is None:
-            return number, f"{_FIELD_NAMES[name]}必须是文字列表"
-    assert keys is not None and tags is not None and variants is not None
-    codes = [clean_line(key).text.lower() for key in keys]
-    if bad := [key for key in codes if not SHORTCUT_CODE.match(key)]:
-        return number, f"快捷编码 {bad[0]!r} 只能用英文字母、数字和符号"
-    if len(set(codes)) != len(codes):
-        return number, "同一条回复的快捷编码重复"
-    cleaned_variants = tuple(clean_text(v).text for v in variants if v.strip())
-    for variant in cleaned_variants:
-        if errors := [issue for issue in placeholder_issues(variant) if issue.is_error]:
-            return number, f"其他说法：{errors[0].message}"
-    title = clean_line(str(values.get("title") or "")).text or make_title(text)
+    if expires is not None:
+        table["expires"] = expires
+    fields, findings = schema.check_phrase(table, book_stage=book_stage or Stage.PRE_SALE)
+    if errors := [finding for finding in findings if finding.is_error]:
+        # A malformed placeholder would be loaded but never copied: not worth importing.
+        return number, errors[0].message
+    assert fields is not None
+    stage = fields.stage or book_stage
     phrase = Phrase(
-        id=phrase_id,
-        title=title,
-        text=text,
+        id=fields.id,
+        title=fields.title,
+        text=fields.text,
         stage=stage or Stage.PRE_SALE,
         book=book,
-        keys=tuple(codes),
-        tags=tuple(t for t in (clean_line(tag).text for tag in tags) if t),
-        variants=cleaned_variants,
-        note=clean_text(str(values.get("note") or "")).text,
-        expires=expires,
+        keys=fields.keys,
+        tags=fields.tags,
+        variants=fields.variants,
+        note=fields.note,
+        expires=fields.expires,
     )
     return Incoming(number, book, stage, phrase, id_given=bool(given_id))
 
@@ -592,8 +577,8 @@ def prepare(
     taken = {path.name.lower() for path in into.iterdir()} if into.is_dir() else set()
     writes: list[Write] = []
     for name in sorted(set(edits) | set(additions)):
-        book = by_name.get(name)
-        if book is None:
+        found = by_name.get(name)
+        if found is None:
             stem = file_stem(name)
             candidate, number = stem, 2
             while f"{candidate.lower()}.toml" in taken:  # case-insensitive: macOS and Windows
@@ -602,6 +587,7 @@ def prepare(
             book = Book(name, stages.get(name, Stage.PRE_SALE), into / f"{candidate}.toml")
             write = Write(book, None, new=True)
         else:
+            book = found
             write = Write(book, book.sha256, new=False)
             problems += _check_existing(book)
         changed = edits.get(name, {})
