@@ -14,6 +14,7 @@ from typing import Any
 
 import tomli_w
 
+from ..labels import chinese_name
 from ..model import Book, Phrase, Shop, Stage
 from ..store import phrase_table
 from ..template import MalformedTemplateError, MissingValuesError, Slot, parse, render
@@ -33,39 +34,9 @@ class Exported:
     """Replies exported with a change the target needs (sogou: ; and # at a line start)."""
 
 
-# How a handbook shows a value it cannot fill: 【订单号】, never a raw {order_no}.
-HANDBOOK_LABELS: dict[str, str] = {
-    "shop_name": "店铺名",
-    "cutoff": "截单时间",
-    "courier": "快递公司",
-    "remote_courier": "偏远地区快递",
-    "delivery_days": "送达天数",
-    "first_kg_fee": "首重运费",
-    "extra_kg_fee": "续重运费",
-    "invoice_days": "发票寄出天数",
-    "return_days": "退货天数",
-    "exchange_days": "换货天数",
-    "refund_hours": "退款时效",
-    "coupon": "优惠券",
-    "service_hours": "客服时间",
-    "order_no": "订单号",
-    "tracking_no": "快递单号",
-    "buyer": "买家昵称",
-    "product": "商品名称",
-    "size": "尺码",
-    "height": "身高",
-    "weight": "体重",
-    "compensation": "补偿内容",
-    "restock_days": "补货天数",
-    "promise_time": "承诺处理时间",
-    "event_name": "活动名称",
-    "event_end": "活动结束时间",
-    "presale_ship": "预售发货时间",
-    "ship_day": "今天/明天发货",
-    "ship_date": "发货日期",
-    "today": "今天的日期",
-    "now": "现在的时间",
-}
+def _handbook_label(name: str) -> str:
+    """How a handbook shows a value it cannot fill: 【订单号】, never a raw {order_no}."""
+    return chinese_name(name) or name
 
 
 def _fill(text: str, shop: Shop | None) -> str | tuple[str, ...]:
@@ -100,7 +71,7 @@ def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> 
             elif part.default is not None:
                 pieces.append(part.default)
             else:
-                pieces.append(f"【{HANDBOOK_LABELS.get(part.name, part.name)}】")
+                pieces.append(f"【{_handbook_label(part.name)}】")
         else:
             pieces.append(literal(part))
     return "".join(pieces)
@@ -233,7 +204,7 @@ def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
             continue
         filled = _fill(phrase.text, shop)
         if isinstance(filled, tuple):
-            names = "、".join(HANDBOOK_LABELS.get(name, name) for name in filled)
+            names = "、".join(_handbook_label(name) for name in filled)
             left_out.append(f"{phrase.id}（需要填写：{names}）")
             continue
         text, changes = _sogou_text(filled.strip("\n"))

@@ -324,7 +324,7 @@ def test_regression_handbook_shows_no_raw_placeholder(fmt: str, tmp_path: Path) 
     result = run("export", "-d", str(books), "-o", "-", "--format", fmt)
     assert result.returncode == 0, result.stderr
     assert not RAW_PLACEHOLDER.search(result.stdout)
-    assert "【订单号】" in result.stdout and "【店铺名】" in result.stdout
+    assert "【订单号】" in result.stdout and "【店铺名称】" in result.stdout
     with_shop = run("export", "-d", str(bundled_phrasebooks()), "-o", "-", "--format", fmt)
     assert "青禾家居旗舰店" in with_shop.stdout and not RAW_PLACEHOLDER.search(with_shop.stdout)
 
