@@ -313,7 +313,7 @@ def test_regression_sogou_without_any_shop_leaves_shop_replies_out(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert not RAW_PLACEHOLDER.search(result.stdout)
     assert "dh" not in read_phrase_edit(result.stdout)
-    assert "未导出：multi（需要填写：店铺名）" in result.stderr
+    assert "未导出：multi（需要填写：店铺名称）" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
