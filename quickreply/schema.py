@@ -115,6 +115,23 @@ class _Collector:
             )
         return cleaned.text
 
+    def text(self, key: str, value: Any, name: str, *, multiline: bool, required: bool) -> str:
+        """A text field: present when required, a string, not too long; cleaned."""
+        if value is None:
+            if required:
+                self.add(key, f"缺少{name}")
+            return ""
+        if not isinstance(value, str):
+            self.add(key, f"{name}必须是文字（加引号），这里是 {_kind(value)}")
+            return ""
+        if len(value) > MAX_TEXT:
+            self.add(key, f"{name}太长（{len(value)} 字，上限 {MAX_TEXT}）", "too-long")
+            return ""
+        text = self.cleaned(key, clean_text(value) if multiline else clean_line(value))
+        if required and not text.strip():
+            self.add(key, f"{name}不能为空")
+        return text
+
     @property
     def failed(self) -> bool:
         return any(finding.is_error and finding.code not in RENDER_ONLY for finding in self.findings)
@@ -141,22 +158,7 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
             found.add(key, f"未知字段 {key!r}（读取时忽略，保存时保留）", "unknown-field", Severity.WARNING)
 
     def text_field(key: str, *, multiline: bool, required: bool) -> str:
-        value = table.get(key)
-        name = _named(key)
-        if value is None:
-            if required:
-                found.add(key, f"缺少{name}")
-            return ""
-        if not isinstance(value, str):
-            found.add(key, f"{name}必须是文字（加引号），这里是 {_kind(value)}")
-            return ""
-        if len(value) > MAX_TEXT:
-            found.add(key, f"{name}太长（{len(value)} 字，上限 {MAX_TEXT}）", "too-long")
-            return ""
-        text = found.cleaned(key, clean_text(value) if multiline else clean_line(value))
-        if required and not text.strip():
-            found.add(key, f"{name}不能为空")
-        return text
+        return found.text(key, table.get(key), _named(key), multiline=multiline, required=required)
 
     def list_field(key: str, *, multiline: bool) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -265,16 +267,7 @@ def check_book_header(header: Any, *, fallback_name: str) -> tuple[BookHeader | 
             found.add(key, f"[book] 中的未知字段 {key!r}（保存时保留）", "unknown-field", Severity.WARNING)
 
     def text(key: str) -> str:
-        value = header.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            found.add(key, f"[book] 的 {key} 必须是字符串，这里是 {_kind(value)}")
-            return ""
-        if len(value) > MAX_TEXT:
-            found.add(key, f"[book] 的 {key} 太长", "too-long")
-            return ""
-        return found.cleaned(f"[book] {key}", clean_line(value))
+        return found.text(key, header.get(key), f"[book] 的 {key} ", multiline=False, required=False)
 
     name = text("name").strip() or fallback_name
     description = text("description")
