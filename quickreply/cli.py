@@ -150,14 +150,19 @@ def cmd_render(args: argparse.Namespace) -> int:
         from .clipboard import CopyMethod, copy
 
         result = copy(filled.text)
-        if result.method is CopyMethod.SYSTEM:
+        reason = f"（{result.detail}）" if result.detail else ""
+        if result.method is CopyMethod.SYSTEM:  # only after the clipboard read the text back
             print("已复制到剪贴板。", file=sys.stderr)
         elif result.method is CopyMethod.TERMINAL:
+            # The terminal never confirms OSC 52: a script must not take this for a copy.
             print(
-                "系统剪贴板不可用，已通过终端（OSC 52）复制；若未生效请手动复制上面的文字。", file=sys.stderr
+                f"系统剪贴板不可用{reason}，未确认复制：已请终端（OSC 52）复制，终端不回复是否成功；"
+                "若粘贴不出，请手动复制上面的文字。",
+                file=sys.stderr,
             )
+            return 3
         else:
-            print("剪贴板不可用，未复制：请手动复制上面的文字。", file=sys.stderr)
+            print(f"剪贴板不可用{reason}，未复制：请手动复制上面的文字。", file=sys.stderr)
             return 3
     return 0
 

@@ -24,7 +24,7 @@ class Strings:
     ship_tomorrow: str = "已过 {cutoff}，明天发"
     no_cutoff: str = "未设截单时间"
     copied: str = "已复制"
-    copied_terminal: str = "已通过终端复制（OSC 52）：系统剪贴板不可用"
+    copied_terminal: str = "系统剪贴板不可用，已请终端复制（OSC 52），未能确认：粘贴不出时请重新复制"
     copy_failed_title: str = "无法复制：请手动复制"
     copy_failed_hint: str = "剪贴板不可用（{reason}）。下面的文字已全选，可用终端的复制功能复制。Esc 关闭。"
     cannot_render: str = "这条回复的占位符格式有误，不能使用，请联系主管修改：{error}"
@@ -82,7 +82,7 @@ ENGLISH = Strings(
     ship_tomorrow="past {cutoff}, ships tomorrow",
     no_cutoff="no cutoff set",
     copied="Copied",
-    copied_terminal="Copied through the terminal (OSC 52): no system clipboard",
+    copied_terminal="No system clipboard; asked the terminal to copy (OSC 52), unconfirmed",
     copy_failed_title="Could not copy: copy by hand",
     copy_failed_hint=(
         "No clipboard ({reason}). The text below is selected; copy it with your terminal. Esc closes."
