@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
 import os
 import sqlite3
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 from .library import Library, load
 from .locations import bundled_phrasebooks, user_config_dir
 from .model import Problem, Severity, Stage
+from .sanitize import json_text, visible_output
 from .template import MalformedTemplateError, MissingValuesError
 
 DIR_HELP = "短语目录（可重复，多个目录的书会合并）；默认依次为 QUICKREPLY_DIR、用户配置目录、内置短语"
@@ -100,7 +100,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             }
             for hit in hits
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
         return 0
     if not hits:
         print("没有找到匹配的回复。", file=sys.stderr)
@@ -200,7 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             }
             for p in problems
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
     else:
         for problem in problems:
             print(problem.format())
@@ -426,7 +426,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "copies": stats.copies,
                     "top": [{"id": i, "title": t, "count": c} for i, t, c in stats.top],
@@ -434,9 +434,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                     "no_copy_queries": [{"query": q, "count": c} for q, c in stats.no_copy_queries],
                     "by_stage": stats.by_stage,
                     "by_hour": {str(hour): count for hour, count in stats.by_hour.items()},
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return 0
@@ -628,6 +626,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The one output boundary of the CLI: every print — ours, argparse's, a library's — goes
+    # through sanitize.visible, so an OSC 52 in a file name, a shops.toml key, a rule message
+    # or a stored query is shown as \x1b and can never set the terminal's clipboard.
+    with visible_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parse_args(argv)
     handler = getattr(args, "handler", cmd_tui)
     try:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .sanitize import visible
+
 
 class Stage(StrEnum):
     """Where in the sale a reply is used."""
@@ -65,12 +67,16 @@ class Problem:
     column: int | None = None
 
     def format(self) -> str:
-        """``file:line: [code] phrase: 错误：message`` — one line, as `check` prints it."""
+        """``file:line: [code] phrase: 错误：message`` — one line, as `check` prints it.
+
+        Every part may come from a stranger's files (a file name, a shops.toml key, a rule's
+        message): the line goes through :func:`visible`, so an escape sequence in any of them
+        is shown as ``\\x1b`` and never reaches a terminal, and a newline cannot forge a line."""
         where = f"{self.file}:{self.line}"
         if self.column is not None:
             where += f":{self.column}"
         subject = f" {self.phrase}:" if self.phrase else ""
-        return f"{where}: [{self.code}]{subject} {self.severity.label}：{self.message}"
+        return visible(f"{where}: [{self.code}]{subject} {self.severity.label}：{self.message}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Phrase
+from .sanitize import visible
 
 _SINCE = re.compile(r"^(\d+)([dhw])$")
 
@@ -79,17 +80,24 @@ def bar(value: int, most: int, width: int = 20) -> str:
 
 
 def report(stats: Stats) -> str:
-    """The statistics as text with bars, for the terminal and the statistics screen."""
+    """The statistics as text with bars, for the terminal and the statistics screen.
+
+    Queries, ids and stages come from usage databases (merged from other agents' computers,
+    queries pasted from buyers' messages): each is shown through :func:`visible`, one line."""
     lines = [f"共复制 {stats.copies} 次", "", "最常用的回复："]
     top = stats.top[:15]
     most = top[0][2] if top else 1
-    lines += [f"  {c:>5}  {bar(c, most)}  {t}（{i}）" for i, t, c in top] or ["  （没有记录）"]
+    lines += [f"  {c:>5}  {bar(c, most)}  {visible(t)}（{visible(i)}）" for i, t, c in top] or [
+        "  （没有记录）"
+    ]
     lines += ["", f"从没用过的回复（{len(stats.never_used)} 条，可考虑删除）："]
-    lines += [f"  {i}  {t}" for i, t in stats.never_used[:30]]
+    lines += [f"  {visible(i)}  {visible(t)}" for i, t in stats.never_used[:30]]
     lines += ["", "搜了却没复制的查询（可考虑新增回复）："]
-    lines += [f"  {c:>5}  {q}" for q, c in stats.no_copy_queries[:20]] or ["  （没有记录）"]
+    lines += [f"  {c:>5}  {visible(q)}" for q, c in stats.no_copy_queries[:20]] or ["  （没有记录）"]
     stage_most = max(stats.by_stage.values(), default=1)
-    lines += ["", "按阶段："] + [f"  {k:<10} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()]
+    lines += ["", "按阶段："] + [
+        f"  {visible(k):<10} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()
+    ]
     hour_most = max(stats.by_hour.values(), default=1)
     lines += ["", "按小时："] + [f"  {h:02}:00 {c:>5}  {bar(c, hour_most)}" for h, c in stats.by_hour.items()]
     return "\n".join(lines)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ import tomli_w
 
 from ..labels import chinese_name
 from ..model import Book, Phrase, Shop, Stage
+from ..sanitize import escape_in_quoted, json_text, visible
 from ..store import phrase_table
 from ..template import MalformedTemplateError, MissingValuesError, Slot, parse, render
 from .rows import COLUMNS, phrase_row
@@ -115,15 +115,16 @@ def export(
     shop: Shop | None = None,
 ) -> Exported:
     if fmt == "toml":
-        data = tomli_w.dumps(_bundle(books, phrases, shops, shop), multiline_strings=True).encode()
-        return Exported(data, len(phrases))
+        text = tomli_w.dumps(_bundle(books, phrases, shops, shop), multiline_strings=True)
+        # shops.toml key names are not cleaned at load: escape what could act on a terminal.
+        return Exported(escape_in_quoted(text, toml=True).encode(), len(phrases))
     if fmt == "json":
         bundle = _bundle(books, phrases, shops, shop)
         for book in bundle["book"]:
             for table in book["phrase"]:
                 if "expires" in table:
                     table["expires"] = table["expires"].isoformat()
-        return Exported(json.dumps(bundle, ensure_ascii=False, indent=2).encode() + b"\n", len(phrases))
+        return Exported(json_text(bundle).encode() + b"\n", len(phrases))
     rows = [
         phrase_row(p, _fill_keeping(p.text, shop), tuple(_fill_keeping(v, shop) for v in p.variants))
         for p in phrases
@@ -155,8 +156,9 @@ def _xlsx(rows: list[dict[str, str]]) -> bytes:
     sheet.title = "快捷短语"
     sheet.append(list(COLUMNS))
     for row in rows:
-        # Text cells only: a value starting with = must never become a formula.
-        sheet.append([row[column] for column in COLUMNS])
+        # Text cells only: a value starting with = must never become a formula. Control
+        # characters are shown as escapes: openpyxl refuses most of them (IllegalCharacterError).
+        sheet.append([visible(row[column], newlines=True) for column in COLUMNS])
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"
     buffer = io.BytesIO()

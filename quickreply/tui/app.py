@@ -9,19 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hits, Provider
+from textual.command import Hit as PaletteHit
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from .. import clipboard, store
 from ..library import Library, load
 from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..rules import SendCheck, load_rules
+from ..sanitize import visible
 from ..search import Hit
 from ..usage import UsageLog
 from ..usage import default_path as default_usage_path
@@ -35,6 +41,32 @@ from .strings import T
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
 CLOCK_INTERVAL = 15.0
+
+
+class ShopCommands(Provider):
+    """The 切换店铺 commands of the command palette. Textual's system commands read their titles as
+    markup (``店[@click=app.quit]点我[/]`` showed as 店点我 and held a live action), so shop
+    names are offered here as plain :class:`Content`, through the output boundary."""
+
+    def _commands(self) -> Iterator[tuple[str, Callable[[], None]]]:
+        app = self.app
+        assert isinstance(app, QuickReplyApp)
+        for shop in app.library.shops:
+            yield visible(T.command_shop.format(name=shop.name)), partial(app.switch_shop, shop)
+
+    async def discover(self) -> Hits:
+        for title, switch in self._commands():
+            yield DiscoveryHit(Content(title), switch, text=title, help=T.command_shop_help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, switch in self._commands():
+            score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            if score > 0:
+                shown = Content(title)
+                for offset in offsets:
+                    shown = shown.stylize(matcher.match_style, offset, offset + 1)
+                yield PaletteHit(score, shown, switch, text=title, help=T.command_shop_help)
 
 
 class QuickReplyApp(App[None]):
@@ -58,6 +90,8 @@ class QuickReplyApp(App[None]):
         ),
         Binding("ctrl+q", "quit", T.key_quit, id="app.quit", tooltip="退出"),
     ]
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ShopCommands}
 
     def __init__(
         self,
@@ -247,14 +281,24 @@ class QuickReplyApp(App[None]):
         position = next((i for i, shop in enumerate(shops) if shop is self.shop), -1)
         self.switch_shop(shops[(position + 1) % len(shops)])
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for shop in self.library.shops:
-            yield SystemCommand(
-                T.command_shop.format(name=shop.name),
-                T.command_shop_help,
-                lambda shop=shop: self.switch_shop(shop),  # type: ignore[misc]
-            )
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (screens' and widgets' included: they call this) passes the output
+        boundary: a file or shop name quoted in it shows its escape sequences as ``\\x1b``."""
+        super().notify(
+            visible(message, newlines=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_unmount(self) -> None:
         if self.usage is not None:

@@ -15,6 +15,7 @@ from textual.widgets import Label, Static, TextArea
 from ... import store
 from ...books import parse_shops
 from ...model import Severity
+from ...sanitize import escape_in_quoted, visible, visible_path
 
 TEMPLATE = """# 每个 [[shop]] 一家店；shop_name 必填，每个键都是回复里可用的占位符。
 [[shop]]
@@ -39,8 +40,10 @@ class ShopsScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shops-dialog"):
-            yield Label(Content(f"店铺信息：{self.path}"), classes="dialog-title")
-            yield TextArea(self.original, id="shops-text")
+            yield Label(Content(f"店铺信息：{visible_path(self.path)}"), classes="dialog-title")
+            # TextArea sends what it holds to the terminal as it is: a raw ESC or U+202E in the
+            # file is shown as its TOML escape (the same value inside a "string").
+            yield TextArea(escape_in_quoted(self.original, toml=True), id="shops-text")
             yield Static("", id="shops-findings")
             yield Label("Ctrl+S 检查并保存 · Esc 取消", classes="dialog-hint")
 
@@ -56,10 +59,10 @@ class ShopsScreen(ModalScreen[bool]):
         try:
             store.save_text(self.path, text, expected_sha256=self.sha256)
         except store.ConflictError as error:
-            findings.update(Content.styled(str(error), "bold $text-error"))
+            findings.update(Content.styled(visible(str(error)), "bold $text-error"))
             return
         except OSError as error:
-            findings.update(Content.styled(f"保存失败，原文件未改动：{error}", "bold $text-error"))
+            findings.update(Content.styled(visible(f"保存失败，原文件未改动：{error}"), "bold $text-error"))
             return
         self.dismiss(True)
 
