@@ -66,6 +66,15 @@ class Problem:
     """The id of the phrase concerned, when there is one."""
     column: int | None = None
 
+    def __post_init__(self) -> None:
+        # Messages quote strangers' text (a rules.toml message, a shops.toml key, a rule id)
+        # and reach screens that never call format(): the editor's findings, the preview, the
+        # copy guard. Made visible here once, they are safe wherever they are shown.
+        for name in ("message", "code", "phrase"):
+            value = getattr(self, name)
+            if value is not None and not value.isprintable():
+                object.__setattr__(self, name, visible(value))
+
     def format(self) -> str:
         """``file:line: [code] phrase: 错误：message`` — one line, as `check` prints it.
 

@@ -25,7 +25,7 @@ from typing import Any
 from .. import bookfile, schema, store
 from ..locations import RESERVED_FILES
 from ..model import Book, Phrase, Stage
-from ..sanitize import clean_line, clean_text
+from ..sanitize import clean_line, clean_text, escape_in_quoted
 from ..search.pinyin import syllables
 from .textfiles import ENCODING_NAMES, UndecodableError, decode, normalise_header, restore, sniff_delimiter
 
@@ -701,5 +701,7 @@ def write_shops(shops: list[dict[str, str]], into: Path) -> Path | None:
     target = into / "shops.toml"
     if not shops or target.exists():
         return None
-    store.save_text(target, tomli_w.dumps({"shop": shops}), expected_sha256=None)
+    # Key names of shops.toml are not cleaned at load: written with TOML's own escapes.
+    text = escape_in_quoted(tomli_w.dumps({"shop": shops}), toml=True)
+    store.save_text(target, text, expected_sha256=None)
     return target

@@ -31,6 +31,7 @@ from ...editing import (
 from ...merge import Choice, Merge, Outcome
 from ...model import Severity, Stage
 from ...rules import load_rules
+from ...sanitize import visible_path
 from ..strings import TM
 from ..widgets.preview import filled_reply
 from ..widgets.template_area import TemplateArea
@@ -367,10 +368,11 @@ class EditorScreen(Screen[None]):
         try:
             disk = self.session.merge_with_disk(book)
         except BookGoneError:
-            self._ask_after_failed_merge(book, TM.gone.format(file=book.path.name), recreate=True)
+            gone = TM.gone.format(file=visible_path(book.path.name))
+            self._ask_after_failed_merge(book, gone, recreate=True)
             return
         except UnreadableBookError as error:
-            question = TM.unreadable.format(file=book.path.name, reason=error.reason)
+            question = TM.unreadable.format(file=visible_path(book.path.name), reason=error.reason)
             self._ask_after_failed_merge(book, question, recreate=False)
             return
         summary = merge_summary(disk.merge)
@@ -385,7 +387,7 @@ class EditorScreen(Screen[None]):
                 return
             self._apply_merge(book, disk, choices, summary, attempt)
 
-        title = TM.title.format(book=book.name, file=book.path.name)
+        title = TM.title.format(book=book.name, file=visible_path(book.path.name))
         text = f"{summary}{TM.conflicts_left.format(count=len(conflicts))}"
         labels = {name: LABELS[name].split("（")[0] for name in FIELDS}
         self.app.push_screen(ConflictScreen(title, text, conflicts, labels), decided)
