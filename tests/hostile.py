@@ -33,7 +33,8 @@ def toml_string(text: str) -> str:
 
 
 def write_hostile_books(directory: Path) -> Path:
-    """Books, shops, rules and synonyms with the payload in every name and message."""
+    """Books, shops, rules and synonyms with the payload in every name and message. The second
+    shop's name holds U+202E and U+009B as raw characters (TOML allows them in a string)."""
     directory.mkdir(parents=True, exist_ok=True)
     payload = toml_string(PAYLOAD)
     (directory / f"{FILE_PAYLOAD}.toml").write_text(
@@ -71,15 +72,15 @@ shop_name = {toml_string("店" + PAYLOAD)}
 {toml_string(PAYLOAD + "k")} = "v"
 
 [[shop]]
-shop_name = "第二家"
+shop_name = "第二家\u202e\x9b"
 """,
         encoding="utf-8",
     )
     (directory / "rules.toml").write_text(
         f"""[[rule]]
-id = {toml_string("hostile" + PAYLOAD)}
+id = "hostile"
 words = ["您好"]
-severity = "warning"
+severity = "error"
 message = {payload}
 """,
         encoding="utf-8",
