@@ -7,7 +7,11 @@ lives in schema.py; this module only reads files and says where a finding is.
 
 from __future__ import annotations
 
+import errno
+import fnmatch
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -81,11 +85,67 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     return parse_toml(path, raw_bytes)
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Larger files are not read. The biggest real book is well under 1 MB; a symlink to
+/dev/zero or a misnamed video would otherwise fill the memory."""
+MAX_FILE_LABEL = "20 MB"
+
+_KINDS = (
+    (stat.S_ISDIR, "文件夹"),
+    (stat.S_ISFIFO, "管道（FIFO）"),
+    (stat.S_ISCHR, "设备文件"),
+    (stat.S_ISBLK, "设备文件"),
+    (stat.S_ISSOCK, "套接字"),
+)
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在（或是指向不存在文件的链接）",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "链接指向自己（循环链接）",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EIO: "磁盘读取出错",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """An OSError said in Chinese (the English text only for rare errors)."""
+    return _OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "特殊文件")
+
+
 def _read_bytes(path: Path) -> bytes | Problem:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or a Problem naming it.
+
+    Reading a FIFO blocks forever and /dev/zero never ends, so only regular files are read
+    (a symlink counts as what it points to). The type is checked on the open descriptor, not
+    the name, so a file swapped for a FIFO in between cannot slip through; O_NONBLOCK keeps
+    the open itself from waiting for a FIFO's writer."""
+
+    def skipped(reason: str) -> Problem:
+        return Problem(path, 1, f"{reason}，已跳过", code="io")
+
     try:
-        return path.read_bytes()
+        before = os.stat(path)
+        if (kind := _not_regular(before.st_mode)) is not None:
+            return skipped(f"这是{kind}，不是普通文件")
+        if before.st_size > MAX_FILE_BYTES:
+            return skipped(f"文件太大（超过 {MAX_FILE_LABEL}），不像短语书")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            if (kind := _not_regular(os.fstat(file.fileno()).st_mode)) is not None:
+                return skipped(f"这是{kind}，不是普通文件")
+            data = file.read(MAX_FILE_BYTES + 1)  # a file still growing is cut off here
     except OSError as error:
-        return Problem(path, 1, f"无法读取文件：{error.strerror or error}", code="io")
+        return Problem(path, 1, f"无法读取文件：{os_reason(error)}", code="io")
+    if len(data) > MAX_FILE_BYTES:
+        return skipped(f"文件太大（超过 {MAX_FILE_LABEL}），不像短语书")
+    return data
 
 
 def parse_toml(path: Path, raw_bytes: bytes) -> tuple[dict[str, Any] | None, str, Problem | None]:
@@ -266,28 +326,52 @@ def parse_shops(path: Path, raw_bytes: bytes) -> tuple[list[Shop], list[Problem]
     return shops, problems
 
 
+def clean_words(words: Iterable[str]) -> list[str]:
+    """Words from a user's file, cleaned, without the ones that clean to nothing.
+
+    Filtered after cleaning, not before: a zero-width space is not blank to ``strip()`` but
+    cleans to "", and ``text.find("")`` matches everywhere (a search loop advancing by the
+    word's length never ends)."""
+    return [word for word in dict.fromkeys(clean_line(word).text for word in words) if word]
+
+
+def table_lines(raw: str, name: str) -> list[int]:
+    """Line numbers of the ``[[name]]`` headers in a TOML text, in order."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+    return [number for number, text in enumerate(raw.splitlines(), 1) if header.match(text)]
+
+
 def read_synonyms(path: Path) -> tuple[list[tuple[str, ...]], list[str], list[Problem]]:
     """``[[group]] words = ["发货", "寄出"]``: words that buyers and replies use for one thing;
     ``[stopwords]`` ``chars = "的了吗"``, ``words = ["怎么"]``: what says nothing in a pasted
-    message."""
-    data, _raw, problem = read_toml(path)
+    message. Anything of the wrong shape is a finding for this file; the rest is kept."""
+    data, raw, problem = read_toml(path)
     if data is None:
         return [], [], [problem] if problem else []
     groups: list[tuple[str, ...]] = []
     problems: list[Problem] = []
     table = data.get("stopwords", {})
-    table = table if isinstance(table, dict) else {}
+    if not isinstance(table, dict):
+        problems.append(Problem(path, 1, "stopwords 必须写成 [stopwords] 表", code="schema"))
+        table = {}
     chars, words = table.get("chars", ""), table.get("words", [])
     if not isinstance(chars, str) or not isinstance(words, list):
         problems.append(Problem(path, 1, '[stopwords] 需要 chars = "..." 和 words = [...]', code="schema"))
         chars, words = "", []
-    stopwords = [*chars, *(clean_line(word).text for word in words if isinstance(word, str))]
-    for table in data.get("group", []):
+    stopwords = clean_words([*clean_line(chars).text, *(word for word in words if isinstance(word, str))])
+    tables = data.get("group", [])
+    if not isinstance(tables, list):
+        message = 'group 必须写成 [[group]] 表数组，每组 words = ["词1", "词2"]'
+        problems.append(Problem(path, 1, message, code="schema"))
+        tables = []
+    headers = table_lines(raw, "group")
+    for index, table in enumerate(tables):
+        line = headers[index] if index < len(headers) else 1
         words = table.get("words") if isinstance(table, dict) else None
         if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
-            problems.append(Problem(path, 1, '[[group]] 需要 words = ["词1", "词2"]', code="schema"))
+            problems.append(Problem(path, line, '[[group]] 需要 words = ["词1", "词2"]', code="schema"))
             continue
-        cleaned = tuple(dict.fromkeys(clean_line(word).text for word in words if word.strip()))
+        cleaned = tuple(clean_words(words))
         if len(cleaned) >= 2:
             groups.append(cleaned)
     return groups, stopwords, problems
@@ -296,12 +380,20 @@ def read_synonyms(path: Path) -> tuple[list[tuple[str, ...]], list[str], list[Pr
 # --- directories ------------------------------------------------------------------------------
 
 
+def _toml_names(directory: Path) -> list[str]:
+    """The ``*.toml`` names in a directory, sorted. Raises OSError when it cannot be listed
+    (``Path.glob`` would say nothing and find no books)."""
+    with os.scandir(directory) as entries:
+        return sorted(entry.name for entry in entries if fnmatch.fnmatch(entry.name, "*.toml"))
+
+
 def book_files(directory: Path) -> list[Path]:
-    return sorted(path for path in directory.glob("*.toml") if path.name not in RESERVED_FILES)
+    return [directory / name for name in _toml_names(directory) if name not in RESERVED_FILES]
 
 
 def load_dirs(directories: Iterable[Path]) -> LoadResult:
-    """Read every book, shop and synonym group in ``directories``, in order."""
+    """Read every book, shop and synonym group in ``directories``, in order. A directory
+    that cannot be read is one finding; the others load."""
     result = LoadResult()
     bundled_synonyms = bundled_data("synonyms.toml")
     if bundled_synonyms.is_file():
@@ -310,20 +402,33 @@ def load_dirs(directories: Iterable[Path]) -> LoadResult:
         result.stopwords += stopwords
         result.problems += problems
     for directory in directories:
-        if not directory.is_dir():
+        try:
+            names = _toml_names(directory)
+        except FileNotFoundError:
             result.problems.append(Problem(directory, 1, "目录不存在", code="io"))
             continue
-        for path in book_files(directory):
-            book, problems = read_book(path)
+        except NotADirectoryError:
+            message = "不是文件夹（-d 要给短语书所在的文件夹）"
+            result.problems.append(Problem(directory, 1, message, code="io"))
+            continue
+        except OSError as error:
+            message = f"无法读取文件夹：{os_reason(error)}；其中的短语书都未载入"
+            result.problems.append(Problem(directory, 1, message, code="io"))
+            continue
+        for name in names:
+            if name in RESERVED_FILES:
+                continue
+            book, problems = read_book(directory / name)
             result.problems += problems
             if book is not None:
                 result.books.append(book)
-        if (shops_file := directory / "shops.toml").is_file():
-            shops, problems = read_shops(shops_file)
+        # Reserved files are read whatever they are (a FIFO is reported, not passed over).
+        if "shops.toml" in names:
+            shops, problems = read_shops(directory / "shops.toml")
             result.shops += [shop for shop in shops if all(s.name != shop.name for s in result.shops)]
             result.problems += problems
-        if (synonyms_file := directory / "synonyms.toml").is_file():
-            groups, stopwords, problems = read_synonyms(synonyms_file)
+        if "synonyms.toml" in names:
+            groups, stopwords, problems = read_synonyms(directory / "synonyms.toml")
             result.synonym_groups += groups
             result.stopwords += stopwords
             result.problems += problems

@@ -15,8 +15,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .books import read_shops, read_toml
+# Team patterns run through `regex` with a time limit, not `re`: `re` backtracks without
+# bound ((a|aa)+$ on 40 a's never ends, and the heuristic below cannot see every such
+# pattern). google-re2 would be linear, but it has no lookaround, and the bundled rules need
+# it to spare near misses: (?<!不)转账 is fine in 不支持转账, a phone number is not part of a
+# longer digit run. `regex` reads re's syntax the same way and stops at PATTERN_TIMEOUT.
+import regex
+
+from .books import clean_words, read_shops, read_toml, table_lines
 from .locations import bundled_data, bundled_phrasebooks
 from .model import Phrase, Problem, Severity, Shop
 from .template import BUILTIN_NAMES, parse
@@ -29,6 +37,21 @@ NEAR_DUPLICATE = 92
 """rapidfuzz ratio (0-100) from which two replies count as near-duplicates."""
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")
 _CARD_CONTEXT = re.compile(r"卡号|银行|账号|账户|户名|开户|card", re.IGNORECASE)
+PATTERN_TIMEOUT = 0.25
+"""Seconds a rule's pattern may take on one wording. The bundled patterns take microseconds
+on a 300-character reply; a pattern that takes this long is stopped for good."""
+SLOW_RULE = "slow-rule"
+"""The code of the finding for a rule stopped by PATTERN_TIMEOUT."""
+
+
+class _Health:
+    """Whether a rule's pattern has run out of time (then it is not run again: one slow
+    pattern must not cost a quarter second on each of ten thousand replies)."""
+
+    __slots__ = ("stopped",)
+
+    def __init__(self) -> None:
+        self.stopped = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,58 +60,77 @@ class Rule:
     severity: Severity
     message: str
     words: tuple[str, ...] = ()
-    pattern: re.Pattern[str] | None = None
+    pattern: regex.Pattern[str] | None = None
     fields: tuple[str, ...] = DEFAULT_FIELDS
+    source: Path | None = None
+    """The rules.toml the rule comes from, and its line: where a slow pattern is reported."""
+    line: int = 1
+    health: _Health = dataclasses.field(default_factory=_Health, compare=False, repr=False)
+
+    @property
+    def stopped(self) -> bool:
+        return self.health.stopped
 
     def matches(self, text: str) -> Iterable[int]:
-        """Offsets in ``text`` where the rule fires."""
+        """Offsets in ``text`` where the rule fires. A pattern that runs out of time finds
+        nothing, now and from then on (see :attr:`stopped`)."""
         for word in self.words:
             start = text.find(word)
             if start != -1:
                 yield start
-        if self.pattern is not None:
-            for match in self.pattern.finditer(text):
-                yield match.start()
+        if self.pattern is not None and not self.health.stopped:
+            try:
+                starts = [match.start() for match in self.pattern.finditer(text, timeout=PATTERN_TIMEOUT)]
+            except TimeoutError:
+                self.health.stopped = True
+                return
+            yield from starts
 
 
-def _parse_rule(path: Path, table: object) -> Rule | Problem:
+def compile_pattern(pattern: str) -> regex.Pattern[str] | str:
+    """The compiled pattern, or why it cannot be used (in Chinese)."""
+    try:
+        compiled: regex.Pattern[str] = regex.compile(pattern)
+    except (regex.error, ValueError, TypeError, OverflowError, RecursionError) as error:
+        return f"正则表达式有误：{error}"
+    if nested_repeat(pattern):
+        return "正则里有嵌套的重复（如 (a+)+），长回复会让检查卡住：请改写"
+    return compiled
+
+
+def _parse_rule(path: Path, table: object, line: int = 1) -> Rule | Problem:
     if not isinstance(table, dict):
-        return Problem(path, 1, "[[rule]] 必须是表", code="schema")
+        return Problem(path, line, "[[rule]] 必须是表", code="schema")
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id):
-        return Problem(path, 1, f"规则 id {rule_id!r} 无效（小写字母、数字、连字符）", code="schema")
+        return Problem(path, line, f"规则 id {rule_id!r} 无效（小写字母、数字、连字符）", code="schema")
     words = table.get("words", [])
     pattern = table.get("pattern")
     if not isinstance(words, list) or not all(isinstance(word, str) and word for word in words):
-        return Problem(path, 1, f"规则 {rule_id}：words 必须是非空字符串列表", code="schema")
+        return Problem(path, line, f"规则 {rule_id}：words 必须是非空字符串列表", code="schema")
+    # Cleaned like the replies they are looked for in; a word that cleans to nothing (a
+    # zero-width space) would be found at offset 0 of every reply.
+    words = clean_words(words)
     if not words and not pattern:
-        return Problem(path, 1, f"规则 {rule_id}：需要 words 或 pattern", code="schema")
+        return Problem(path, line, f"规则 {rule_id}：需要 words 或 pattern", code="schema")
     compiled = None
     if pattern is not None:
         if not isinstance(pattern, str):
-            return Problem(path, 1, f"规则 {rule_id}：pattern 必须是字符串", code="schema")
-        try:
-            compiled = re.compile(pattern)
-        except re.error as error:
-            return Problem(path, 1, f"规则 {rule_id}：正则表达式有误：{error}", code="schema")
-        if nested_repeat(pattern):
-            return Problem(
-                path,
-                1,
-                f"规则 {rule_id}：正则里有嵌套的重复（如 (a+)+），长回复会让检查卡住：请改写",
-                code="schema",
-            )
+            return Problem(path, line, f"规则 {rule_id}：pattern 必须是字符串", code="schema")
+        compiled = compile_pattern(pattern)
+        if isinstance(compiled, str):
+            return Problem(path, line, f"规则 {rule_id}：{compiled}", code="schema")
     try:
         severity = Severity(table.get("severity", "error"))
     except ValueError:
-        return Problem(path, 1, f"规则 {rule_id}：severity 只能是 error / warning / info", code="schema")
+        return Problem(path, line, f"规则 {rule_id}：severity 只能是 error / warning / info", code="schema")
     message = table.get("message")
     if not isinstance(message, str) or not message.strip():
-        return Problem(path, 1, f"规则 {rule_id}：缺少 message", code="schema")
+        return Problem(path, line, f"规则 {rule_id}：缺少 message", code="schema")
     fields = table.get("fields", list(DEFAULT_FIELDS))
     if not isinstance(fields, list) or any(field not in FIELDS for field in fields):
-        return Problem(path, 1, f"规则 {rule_id}：fields 只能包含 {'、'.join(FIELDS)}", code="schema")
-    return Rule(rule_id, severity, message.strip(), tuple(words), compiled, tuple(fields))
+        return Problem(path, line, f"规则 {rule_id}：fields 只能包含 {'、'.join(FIELDS)}", code="schema")
+    return Rule(rule_id, severity, message.strip(), tuple(words), compiled, tuple(fields), path, line)
 
 
 def nested_repeat(pattern: str) -> bool:
@@ -98,8 +140,10 @@ def nested_repeat(pattern: str) -> bool:
     try:  # re's own parser: private, so a Python without it simply skips this guard
         from re import _constants as constants  # type: ignore[attr-defined]
         from re import _parser as parser  # type: ignore[attr-defined]
-    except ImportError:
-        return False
+
+        parsed = parser.parse(pattern)
+    except (ImportError, re.error, ValueError, TypeError, OverflowError, RecursionError):
+        return False  # syntax only `regex` knows (\p{Han}): the time limit still holds
     unbounded = constants.MAXREPEAT
     repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT)
 
@@ -123,28 +167,40 @@ def nested_repeat(pattern: str) -> bool:
                 return True
         return False
 
-    return walk(parser.parse(pattern), 1)
+    return walk(parsed, 1)
 
 
 def read_rules(path: Path) -> tuple[list[Rule], list[Problem]]:
-    data, _raw, problem = read_toml(path)
+    data, raw, problem = read_toml(path)
     if data is None:
         return [], [problem] if problem else []
+    tables: Any = data.get("rule", [])
+    if not isinstance(tables, list):
+        return [], [Problem(path, 1, "rule 必须写成 [[rule]] 表数组", code="schema")]
+    headers = table_lines(raw, "rule")
     rules: list[Rule] = []
     problems: list[Problem] = []
-    for table in data.get("rule", []):
-        parsed = _parse_rule(path, table)
-        (problems if isinstance(parsed, Problem) else rules).append(parsed)  # type: ignore[arg-type]
+    for index, table in enumerate(tables):
+        parsed = _parse_rule(path, table, headers[index] if index < len(headers) else 1)
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+        else:
+            rules.append(parsed)
     return rules, problems
 
 
 def load_rules(directories: Sequence[Path]) -> tuple[list[Rule], list[Problem]]:
     """The bundled rules, then each directory's rules.toml; a team rule replaces a bundled
-    one with the same id."""
+    one with the same id. A rules.toml that cannot be read is a finding; a directory that
+    cannot be read is said by the loader, once."""
     by_id: dict[str, Rule] = {}
     problems: list[Problem] = []
     for path in [bundled_data("rules.toml"), *(d / "rules.toml" for d in directories)]:
-        if path.is_file():
+        try:
+            present = path.exists() or path.is_symlink()  # a FIFO or a broken link is reported
+        except OSError:
+            continue
+        if present:
             rules, found = read_rules(path)
             problems += found
             by_id.update((rule.id, rule) for rule in rules)
@@ -194,8 +250,23 @@ def check_phrase(phrase: Phrase, rules: Sequence[Rule]) -> list[Problem]:
         return done
 
     for rule in rules:
+        if rule.stopped:
+            continue
         for field, text in _wordings(phrase, rule.fields):
             offsets = list(rule.matches(masked(text)))
+            if rule.stopped:
+                # Said once, at the rule: the reply is fine, the pattern is what needs fixing.
+                findings.append(
+                    Problem(
+                        rule.source or Path("rules.toml"),
+                        rule.line,
+                        f"规则 {rule.id}：正则在回复 {phrase.id} 上超过 {PATTERN_TIMEOUT} 秒仍未算完，"
+                        "已停用（多半是重复套重复）：请改写",
+                        Severity.ERROR,
+                        SLOW_RULE,
+                    )
+                )
+                break
             if offsets:
                 report(field, text, min(offsets), rule.id, rule.severity, rule.message)
                 break  # one finding per rule and phrase is enough to act on
@@ -244,7 +315,9 @@ class SendCheck:
         if found is None:
             sent = dataclasses.replace(phrase, title="", note="")
             found = tuple(
-                finding for finding in check_phrase(sent, self.rules) if finding.severity is Severity.ERROR
+                finding
+                for finding in check_phrase(sent, self.rules)
+                if finding.severity is Severity.ERROR and finding.code != SLOW_RULE
             )
             self._known[phrase.wordings] = found
         return found

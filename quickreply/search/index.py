@@ -170,12 +170,15 @@ class SearchIndex:
         self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int]] | int] = {}
         # A term found in more than one phrase in twenty says little in a message.
         self._common = max(30, len(self.phrases) // 20)
-        self.synonym_groups = [tuple(fold(word) for word in group) for group in synonym_groups]
+        # Empty words are dropped after folding, whoever built the groups: find("") matches
+        # at every position, and _concepts_in would never get past it.
+        folded_groups = (tuple(w for word in group if (w := fold(word))) for group in synonym_groups)
+        self.synonym_groups = [group for group in folded_groups if group]
         self._synonym_words = sorted(
             ((word, group) for group in self.synonym_groups for word in group),
             key=lambda pair: -len(pair[0]),
         )
-        self.stopwords = frozenset(fold(word) for word in stopwords)
+        self.stopwords = frozenset(folded for word in stopwords if (folded := fold(word)))
         """Characters and two-character words that say nothing in a pasted message."""
 
     # --- the query ---------------------------------------------------------------------------
@@ -411,7 +414,7 @@ class SearchIndex:
         taken = bytearray(len(folded))
         groups: list[tuple[str, ...]] = []
         for word, group in self._synonym_words:
-            start = folded.find(word)
+            start = folded.find(word) if word else -1
             while start != -1:
                 end = start + len(word)
                 if not any(taken[start:end]):
