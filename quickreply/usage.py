@@ -2,6 +2,10 @@
 
 One row per copy. The typed query is kept for team leads' statistics, with runs of digits
 that look like phone or order numbers masked, since buyers paste those into the box.
+
+The record is a nicety: copying must never fail because it could not be written. Any SQLite
+failure (locked by another process, a read-only file, a full disk) turns the record off for
+the session; :attr:`UsageLog.failure` says why, so the app can tell the agent once.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ import datetime as dt
 import math
 import re
 import sqlite3
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .locations import user_data_dir
 
@@ -30,9 +36,35 @@ CREATE TABLE IF NOT EXISTS misses (
     query TEXT NOT NULL          -- a search given up without copying, digit runs masked
 );
 """
+_INSERT_USE = "INSERT INTO uses (time, phrase, book, stage, shop, query) VALUES (?, ?, ?, ?, ?, ?)"
 _DIGITS = re.compile(r"\d{5,}")
 HALF_LIFE_DAYS = 14.0
 """A copy two weeks ago counts half as much as one today."""
+BUSY_TIMEOUT = 1.0
+"""Seconds to wait for another process's write lock (stats --merge reading, a second app
+window) before giving up; without it a lock fails at once."""
+_T = TypeVar("_T")
+_REASONS = {
+    "SQLITE_BUSY": "被另一个程序占用（另一个窗口或统计正在写入）",
+    "SQLITE_LOCKED": "被另一个程序占用（另一个窗口或统计正在写入）",
+    "SQLITE_READONLY": "文件是只读的",
+    "SQLITE_FULL": "磁盘空间不足",
+    "SQLITE_CANTOPEN": "无法打开文件",
+    "SQLITE_CORRUPT": "文件已损坏",
+    "SQLITE_NOTADB": "不是使用记录数据库（文件已损坏？）",
+    "SQLITE_IOERR": "读写出错",
+}
+
+
+def _reason(error: Exception) -> str:
+    """Why the record failed, in Chinese (SQLite's own words for rarer errors)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    for prefix, reason in _REASONS.items():  # SQLITE_READONLY_DBMOVED and the like count too
+        if name.startswith(prefix):
+            return reason
+    if isinstance(error, OSError):
+        return f"无法创建文件夹：{error.strerror or error}"
+    return str(error) or type(error).__name__
 
 
 def mask_digits(text: str) -> str:
@@ -45,47 +77,104 @@ def default_path() -> Path:
 
 
 class UsageLog:
-    """The local usage record. Opening creates the file (and its directory) if needed."""
+    """The local usage record. Opening creates the file (and its directory) if needed.
+
+    No method raises for a database fault: the first one sets :attr:`failure` and from then
+    on writes are skipped and reads answer empty ("history off")."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
-        self._db.executescript(_SCHEMA)
+        self.failure: str | None = None
+        """Why the record is off, in Chinese; None while it works."""
+        self._lock = threading.Lock()  # copies record from worker threads, one connection
+        self._db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False)
+            try:
+                # WAL: reading (stats, popularity) never waits for a writer, nor a writer for
+                # readers. Only a nicety: a read-only file refuses it, and fails below anyway.
+                self._db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.Error:
+                pass
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            self._fail(error)
+
+    @property
+    def working(self) -> bool:
+        return self.failure is None
+
+    def _fail(self, error: Exception) -> None:
+        if self.failure is None:
+            self.failure = _reason(error)
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+
+    def _run(self, step: Callable[[sqlite3.Connection], _T], otherwise: _T) -> _T:
+        """``step`` on the open database, or ``otherwise`` when the record is off or fails."""
+        with self._lock:
+            if self._db is None:
+                return otherwise
+            try:
+                return step(self._db)
+            except sqlite3.Error as error:
+                self._fail(error)
+                return otherwise
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            if self._db is not None:
+                try:
+                    self._db.close()
+                except sqlite3.Error:
+                    pass
+                self._db = None
 
     def record(
         self, *, phrase: str, book: str, stage: str, shop: str, query: str, when: dt.datetime | None = None
-    ) -> None:
+    ) -> bool:
+        """Note one copy; False when it could not be written (the record is off)."""
         moment = (when or dt.datetime.now()).isoformat(timespec="seconds")
-        with self._db:
-            self._db.execute(
-                "INSERT INTO uses (time, phrase, book, stage, shop, query) VALUES (?, ?, ?, ?, ?, ?)",
-                (moment, phrase, book, stage, shop, mask_digits(query.strip())),
-            )
+        row = (moment, phrase, book, stage, shop, mask_digits(query.strip()))
 
-    def record_miss(self, query: str, when: dt.datetime | None = None) -> None:
-        """A query the agent gave up on (cleared without copying): a candidate for a new reply."""
+        def insert(db: sqlite3.Connection) -> bool:
+            with db:
+                db.execute(_INSERT_USE, row)
+            return True
+
+        return self._run(insert, False)
+
+    def record_miss(self, query: str, when: dt.datetime | None = None) -> bool:
+        """A query the agent gave up on (cleared without copying): a candidate for a new reply.
+        False when it could not be written."""
         query = mask_digits(query.strip())
         if len(query) < 2:
-            return
+            return True
         moment = (when or dt.datetime.now()).isoformat(timespec="seconds")
-        with self._db:
-            self._db.execute("INSERT INTO misses (time, query) VALUES (?, ?)", (moment, query))
 
-    def misses(self) -> Iterable[tuple[str, str]]:
-        return self._db.execute("SELECT time, query FROM misses ORDER BY time")
+        def insert(db: sqlite3.Connection) -> bool:
+            with db:
+                db.execute("INSERT INTO misses (time, query) VALUES (?, ?)", (moment, query))
+            return True
+
+        return self._run(insert, False)
+
+    def misses(self) -> list[tuple[str, str]]:
+        return self._select("SELECT time, query FROM misses ORDER BY time")
 
     def popularity(self, now: dt.datetime | None = None) -> dict[str, float]:
         """Frecency per phrase id, scaled to 0..1: every copy counts, recent ones more."""
         now = now or dt.datetime.now()
         totals: dict[str, float] = {}
-        for phrase, moment in self._db.execute("SELECT phrase, time FROM uses"):
+        for phrase, moment in self._select("SELECT phrase, time FROM uses"):
             try:
                 age = (now - dt.datetime.fromisoformat(moment)).total_seconds() / 86400
-            except ValueError:
+            except (TypeError, ValueError):
                 continue
             totals[phrase] = totals.get(phrase, 0.0) + math.pow(0.5, max(0.0, age) / HALF_LIFE_DAYS)
         if not totals:
@@ -93,5 +182,8 @@ class UsageLog:
         top = max(totals.values())
         return {phrase: value / top for phrase, value in totals.items()}
 
-    def rows(self) -> Iterable[tuple[str, str, str, str, str, str]]:
-        return self._db.execute("SELECT time, phrase, book, stage, shop, query FROM uses ORDER BY time")
+    def rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        return self._select("SELECT time, phrase, book, stage, shop, query FROM uses ORDER BY time")
+
+    def _select(self, sql: str) -> list[Any]:
+        return self._run(lambda db: db.execute(sql).fetchall(), [])

@@ -110,6 +110,7 @@ class QuickReplyApp(App[None]):
         self.send_check = send_check(library)
         self.shop: Shop | None = library.shop(shop)
         self.usage = usage
+        self._history_off_told = False
         self.popularity: dict[str, float] = usage.popularity() if usage else {}
         self.copier: Copier = copier or self._copy_with_fallback
         self.clock = clock or library.clock
@@ -131,6 +132,7 @@ class QuickReplyApp(App[None]):
         if self.watching:
             self.set_interval(RELOAD_INTERVAL, self._check_files)
         self._announce_problems()
+        self._tell_if_history_off()
         if self.start_in_editor:
             self.action_open_editor()
 
@@ -194,6 +196,8 @@ class QuickReplyApp(App[None]):
     def copy_reply(self, text: str, phrase: Phrase, query: str) -> None:
         """Copy off the UI thread (xclip and friends take tens of milliseconds)."""
         result = self.copier(text)
+        # Told first: the record may wait for another process's lock, the agent must not.
+        self.call_from_thread(self._copied, text, result)
         if self.usage is not None and result.method is not clipboard.CopyMethod.NONE:
             self.usage.record(
                 phrase=phrase.id,
@@ -203,7 +207,13 @@ class QuickReplyApp(App[None]):
                 query=query,
             )
             self.popularity = self.usage.popularity()
-        self.call_from_thread(self._copied, text, result)
+            self.call_from_thread(self._tell_if_history_off)
+
+    def _tell_if_history_off(self) -> None:
+        """Once per session: the usage record failed (locked, read-only) and is off now."""
+        if self.usage is not None and self.usage.failure and not self._history_off_told:
+            self._history_off_told = True
+            self.notify(T.history_off.format(reason=self.usage.failure), severity="warning", markup=False)
 
     def _copied(self, text: str, result: clipboard.CopyResult) -> None:
         if result.method is clipboard.CopyMethod.SYSTEM:
@@ -253,9 +263,12 @@ class QuickReplyApp(App[None]):
 
         self.push_screen(open_editor(self), closed)
 
+    @work(thread=True, group="usage")
     def record_miss(self, query: str) -> None:
+        """Off the UI thread: the record may wait for another process's lock."""
         if self.usage is not None:
             self.usage.record_miss(query)
+            self.call_from_thread(self._tell_if_history_off)
 
     def action_show_stats(self) -> None:
         from .screens.stats import StatsScreen

@@ -24,6 +24,7 @@ class Strings:
     ship_tomorrow: str = "已过 {cutoff}，明天发"
     no_cutoff: str = "未设截单时间"
     copied: str = "已复制"
+    history_off: str = "使用记录已关闭：{reason}。复制不受影响，只是本次不再记录常用回复。"
     copied_terminal: str = "系统剪贴板不可用，已请终端复制（OSC 52），未能确认：粘贴不出时请重新复制"
     copy_failed_title: str = "无法复制：请手动复制"
     copy_failed_hint: str = "剪贴板不可用（{reason}）。下面的文字已全选，可用终端的复制功能复制。Esc 关闭。"
@@ -82,6 +83,7 @@ ENGLISH = Strings(
     ship_tomorrow="past {cutoff}, ships tomorrow",
     no_cutoff="no cutoff set",
     copied="Copied",
+    history_off="Usage history off: {reason}. Copying still works; this session's use is not recorded.",
     copied_terminal="No system clipboard; asked the terminal to copy (OSC 52), unconfirmed",
     copy_failed_title="Could not copy: copy by hand",
     copy_failed_hint=(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -27,7 +28,10 @@ class StatsScreen(ModalScreen[None]):
         if app.usage is None:
             text = "使用记录已关闭（--no-history），没有统计。"
         else:
-            text = report(compute([app.usage.path], app.library.phrases, since=None))
+            try:
+                text = report(compute([app.usage.path], app.library.phrases, since=None))
+            except sqlite3.Error as error:  # locked or broken: say so, never close the app
+                text = f"无法读取使用记录：{app.usage.failure or error}"
         with Vertical(id="stats-dialog"):
             yield Label("使用统计（本机）", classes="dialog-title")
             with VerticalScroll():
