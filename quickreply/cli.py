@@ -335,7 +335,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         into = library.directories[0]
         if not into.is_dir():
             raise UsageError(f"目录不存在：{into}")
-        if into.resolve() == bundled_phrasebooks().resolve() and not args.dry_run:
+        if into.resolve() == bundled_phrasebooks().resolve():
             # The shipped books live inside the program: an upgrade would wipe what was imported.
             suggestion = user_config_dir() / "phrasebooks"
             raise UsageError(
@@ -352,13 +352,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"文件编码：{reading.encoding}", file=sys.stderr)
     for row, reason in reading.bad_rows:
         print(f"第 {row} {reading.unit}：{reason}，已跳过", file=sys.stderr)
-    if reading.defaulted_groups:
-        groups = "、".join(dict.fromkeys(reading.defaulted_groups))
+    existing_names = {book.name for book in library.books}
+    if defaulted := [group for group in reading.defaulted_groups if group not in existing_names]:
+        groups = "、".join(dict.fromkeys(defaulted))
         print(
             f"分组 {groups} 的名称看不出阶段，按{reading.default_stage.label}导入（可用 --stage 指定）",
             file=sys.stderr,
         )
-    steps = importing.plan(reading, library.phrases)
+    steps = importing.plan(reading, library.phrases, library.books)
     labels = {"new": "新增", "changed": "修改", "identical": "相同", "conflicting": "冲突"}
     labels["duplicate"] = "重复"  # a later row repeating an earlier row's id or code: never written
     for step in steps:
@@ -373,6 +374,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"计划：{summary}；坏行 {len(reading.bad_rows)}", file=sys.stderr)
     if counts["conflicting"] and not args.replace:
         print("冲突的条目不会覆盖；确认要用导入的内容替换时加 --replace", file=sys.stderr)
+    if blocked := importing.hidden(into, library.books, library.problems).clashes(steps):
+        print("未写入任何文件：目标目录里有读不出的内容，先修好（quickreply check）再导入：", file=sys.stderr)
+        for reason in blocked:
+            print(f"  {reason}", file=sys.stderr)
+        return 1
     try:
         writes = importing.prepare(
             steps,

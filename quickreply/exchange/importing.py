@@ -18,13 +18,15 @@ import re
 import stat
 import tomllib
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import bookfile, schema, store
+from ..books import book_files, read_toml
 from ..locations import RESERVED_FILES
-from ..model import Book, Phrase, Stage
+from ..model import Book, Phrase, Problem, Severity, Stage
 from ..sanitize import clean_line, clean_text, escape_in_quoted
 from ..search.pinyin import syllables
 from .textfiles import ENCODING_NAMES, UndecodableError, decode, normalise_header, restore, sniff_delimiter
@@ -116,6 +118,10 @@ class ImportError_(ValueError):
     """The file cannot be read at all (wrong format, no content column…); the message names it."""
 
 
+_KEPT_FIELDS = ("title", "keys", "tags", "variants", "note", "expires")
+"""Fields an import leaves as they are on an existing reply when the source does not have them."""
+
+
 @dataclass
 class Incoming:
     row: int
@@ -125,6 +131,10 @@ class Incoming:
     phrase: Phrase
     id_given: bool = True
     """False when the id was made from the text (a content-only sheet)."""
+    stage_given: bool = False
+    """True when the row itself named a stage; else an existing book's stage wins."""
+    given: frozenset[str] = frozenset(_KEPT_FIELDS)
+    """Fields the source had (a sheet's columns): the others keep an existing reply's values."""
 
 
 @dataclass
@@ -283,9 +293,15 @@ def _from_bundle(data: Any, target: str | None, default_stage: Stage, shown: str
             reading.bad_rows.append((number, "book 必须是含 phrase 列表的表"))
             continue
         name = target or _group_name(book.get("name")) or "导入"
-        try:
-            stage: Stage | None = Stage.parse(str(book.get("stage", "")))
-        except ValueError:
+        given = book.get("stage")
+        stage: Stage | None = schema.parse_stage(given)
+        if given not in (None, "") and stage is None:
+            # A stage that says something we cannot read is a mistake, not "no stage".
+            for _table in tables:
+                number += 1
+                reading.bad_rows.append((number, f"书 {name}：{schema.bad_stage_message(given)}"))
+            continue
+        if stage is None:
             stage = stage_for_group(name)
             if stage is None:
                 stage = default_stage
@@ -384,6 +400,8 @@ def _phrase(
     # text, no id or title); turn them into a phrase table, then check it like any book would.
     raw_text = values.get("text")
     text = clean_text(raw_text).text if isinstance(raw_text, str) else ""
+    if isinstance(raw_text, str | None) and not text.strip():
+        return number, "回复内容为空（公式单元格没有保存结果时也是空的）"
     given_id = str(values.get("id") or "").strip()
     table: dict[str, Any] = {
         "id": given_id or (make_id(text) if text.strip() else ""),
@@ -424,7 +442,12 @@ def _phrase(
         note=fields.note,
         expires=fields.expires,
     )
-    return Incoming(number, book, stage, phrase, id_given=bool(given_id))
+    given_stage = fields.stage is not None
+    # An empty title cell is "no title" (one is made from the text), not "clear the title".
+    given = frozenset(name for name in values if name != "title" or values[name])
+    return Incoming(
+        number, book, stage, phrase, id_given=bool(given_id), stage_given=given_stage, given=given
+    )
 
 
 def make_title(text: str) -> str:
@@ -463,8 +486,21 @@ def _same(a: Phrase, b: Phrase) -> bool:
     return key(a) == key(b)
 
 
-def plan(reading: Reading, existing: list[Phrase]) -> list[Step]:
+def plan(reading: Reading, existing: list[Phrase], books: Sequence[Book] = ()) -> list[Step]:
+    """What importing ``reading`` into a library holding ``existing`` (in ``books``) would do.
+    A row that names no stage takes the stage of the reply or book it lands in."""
     by_id = {phrase.id: phrase for phrase in existing}
+    book_stage = {book.name: book.stage for book in books}
+    for item in reading.items:
+        old = by_id.get(item.phrase.id)
+        if not item.stage_given:
+            stage = old.stage if old is not None else book_stage.get(item.book)
+            if stage is not None:
+                item.stage = stage
+                item.phrase = replace(item.phrase, stage=stage)
+        if old is not None:  # a sheet without a tags column does not clear the tags
+            kept = {name: getattr(old, name) for name in _KEPT_FIELDS if name not in item.given}
+            item.phrase = replace(item.phrase, **kept)
     code_owner = {key: phrase.id for phrase in existing for key in phrase.keys}
     steps: list[Step] = []
     seen: dict[str, Incoming] = {}
@@ -603,6 +639,64 @@ def prepare(
     if problems:
         raise ImportError_("未写入任何文件：\n" + "\n".join(f"  {problem}" for problem in problems))
     return writes
+
+
+@dataclass
+class Hidden:
+    """What the target directory holds that the loader could not read: books that do not parse
+    (nothing known about them) and replies or books it skipped (their ids, codes and names are
+    still taken — importing over them would write a duplicate once they are fixed)."""
+
+    unparsed: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def clashes(self, steps: Sequence[Step]) -> list[str]:
+        """Why the plan cannot be written; empty when it can."""
+        found = list(self.unparsed)
+        for step in steps:
+            if step.kind in ("identical", "duplicate"):
+                continue
+            phrase = step.incoming.phrase
+            if phrase.id in self.ids:
+                found.append(f"id {phrase.id} 已被一条读不出的回复使用（{self.ids[phrase.id]}）")
+            for key in phrase.keys:
+                if key in self.codes:
+                    found.append(f"快捷编码 {key} 已被一条读不出的回复使用（{self.codes[key]}）")
+            if step.existing is None and phrase.book in self.names:
+                found.append(f"书 {phrase.book} 读不出（{self.names[phrase.book]}），不能往里导入")
+        return list(dict.fromkeys(found))
+
+
+def hidden(directory: Path, books: Sequence[Book], problems: Sequence[Problem]) -> Hidden:
+    loaded = {book.path.resolve(): book for book in books}
+    result = Hidden()
+    for path in book_files(directory):
+        book = loaded.get(path.resolve())
+        first = next(
+            (p for p in problems if p.file.resolve() == path.resolve() and p.severity is Severity.ERROR), None
+        )
+        where = f"{path.name}:{first.line}：{first.message}" if first else path.name
+        data, _raw, _problem = read_toml(path)
+        if data is None:
+            result.unparsed.append(f"{where}（先修好再导入）")
+            continue
+        header = data.get("book")
+        if book is None and isinstance(header, dict) and isinstance(header.get("name"), str):
+            result.names[clean_line(header["name"]).text] = where
+        known = {phrase.id for phrase in book.phrases} if book is not None else set()
+        tables = data.get("phrase")
+        for table in tables if isinstance(tables, list) else []:
+            phrase_id = table.get("id") if isinstance(table, dict) else None
+            if not isinstance(phrase_id, str) or phrase_id in known:
+                continue
+            result.ids.setdefault(phrase_id, path.name)
+            keys = table.get("keys")
+            for key in keys if isinstance(keys, list) else [keys] if isinstance(keys, str) else []:
+                if isinstance(key, str):
+                    result.codes.setdefault(key.lower(), path.name)
+    return result
 
 
 def _check_existing(book: Book) -> list[str]:

@@ -76,3 +76,71 @@ def test_regression_import_without_into_never_writes_into_the_bundled_books(tmp_
     assert "内置短语目录不能写入" in result.stderr and "--into" in result.stderr
     after = {path.name: path.read_bytes() for path in bundled_phrasebooks().iterdir() if path.is_file()}
     assert after == before
+
+
+def _book(stage: str, replies: str, name: str = "售后组") -> str:
+    return f'[book]\nname = "{name}"\nstage = "{stage}"\n\n' + replies
+
+
+def test_regression_import_refuses_an_id_held_by_a_book_that_did_not_load(tmp_path: Path) -> None:
+    """Found: a book with a bad stage was ignored; the import wrote its id again, and once the
+    stage was fixed `check` reported a duplicate id."""
+    target = tmp_path / "books"
+    target.mkdir()
+    broken = target / "badstage.toml"
+    broken.write_text(_book("售前后", '[[phrase]]\nid = "bs-1"\ntitle = "t"\ntext = "x"\n'), encoding="utf-8")
+    before = broken.read_bytes()
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("分组,快捷短语,id\n其他组,亲，新的,bs-1\n", encoding="utf-8")
+    result = run("import", str(sheet), "--into", str(target))
+    assert result.returncode == 1
+    assert "读不出" in result.stderr and "bs-1" in result.stderr
+    assert sorted(path.name for path in target.iterdir()) == ["badstage.toml"]
+    assert broken.read_bytes() == before
+    # Into the same folder, a row that clashes with nothing goes in.
+    sheet.write_text("分组,快捷短语,id\n其他组,亲，新的,fresh-1\n", encoding="utf-8")
+    assert run("import", str(sheet), "--into", str(target)).returncode == 0
+
+
+def test_regression_import_into_a_book_that_does_not_parse_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "books"
+    target.mkdir()
+    (target / "broken.toml").write_text('[book]\nname = "坏书"\n[[phrase]\n', encoding="utf-8")
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("分组,快捷短语\n坏书,亲，新的\n", encoding="utf-8")
+    result = run("import", str(sheet), "--into", str(target))
+    assert result.returncode == 1 and "broken.toml:3" in result.stderr
+    assert sorted(path.name for path in target.iterdir()) == ["broken.toml"]
+
+
+def test_regression_rows_follow_the_stage_of_the_existing_book_they_land_in(tmp_path: Path) -> None:
+    """Found: a row imported into an existing after-sale book was written as pre-sale."""
+    target = tmp_path / "books"
+    target.mkdir()
+    reply = '[[phrase]]\nid = "old"\ntitle = "t"\nkeys = ["jd"]\ntext = "亲，旧的"\n'
+    (target / "k.toml").write_text(
+        _book("after-sale", reply, "团队B"),
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "in.csv"
+    # No title or code columns: the existing reply keeps its title and codes.
+    sheet.write_text("分组,快捷短语,id\n团队B,亲，新的,new-one\n团队B,亲，旧的,old\n", encoding="utf-8")
+    result = run("import", str(sheet), "--into", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "看不出阶段" not in result.stderr
+    assert "相同\told" in result.stdout
+    library = quickreply.load(target)
+    assert library.phrase("new-one").stage.value == "after-sale"
+    assert 'stage = "pre-sale"' not in (target / "k.toml").read_text(encoding="utf-8")
+
+
+def test_regression_bundle_book_with_a_bad_stage_is_reported_not_imported_as_presale(tmp_path: Path) -> None:
+    phrase = {"id": "a", "title": "t", "text": "x"}
+    bundle = {"book": [{"name": "坏书", "stage": "bogus-stage", "phrase": [phrase]}]}
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    target = tmp_path / "books"
+    target.mkdir()
+    result = run("import", str(source), "--into", str(target))
+    assert "bogus-stage" in result.stderr and "未知的阶段" in result.stderr
+    assert list(target.iterdir()) == []
