@@ -214,7 +214,7 @@ def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
             notes.append(f"{phrase.id}：{'；'.join(changes)}（搜狗没有转义写法）")
         for key in phrase.keys:
             if not (key.isascii() and key.isalpha()):
-                left_out.append(f"{phrase.id}（编码 {key} 含数字或符号，搜狗只认字母）")
+                left_out.append(f"{phrase.id} 的编码 {key}（含数字或符号，搜狗只认字母；其他编码照常导出）")
                 continue
             lines.append(f"{key},1={text}" if "\n" not in text else f"{key},1=\n{text}")
             count += 1
@@ -233,23 +233,32 @@ def _grouped(phrases: Sequence[Phrase]) -> list[tuple[Stage, list[tuple[str, lis
     return result
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+
+
+def _md(text: str) -> str:
+    """Phrase text is data: `<script>`, `**粗体**` or `[链接](…)` show as written, not as markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def _markdown(phrases: Sequence[Phrase], shop: Shop | None) -> str:
     out = ["# 客服快捷回复手册", "", "## 目录", ""]
     groups = _grouped(phrases)
     for stage, books in groups:
         out.append(f"- {stage.label}")
-        out += [f"  - {name}（{len(items)} 条）" for name, items in books]
+        out += [f"  - {_md(name)}（{len(items)} 条）" for name, items in books]
     for stage, books in groups:
         out += ["", f"## {stage.label}"]
         for name, items in books:
-            out += ["", f"### {name}"]
+            out += ["", f"### {_md(name)}"]
             for phrase in items:
-                keys = f"（快捷编码：{' / '.join(phrase.keys)}）" if phrase.keys else ""
-                out += ["", f"#### {phrase.title}{keys}", ""]
-                out += [f"> {line}" if line else ">" for line in _readable(phrase.text, shop).split("\n")]
+                keys = f"（快捷编码：{_md(' / '.join(phrase.keys))}）" if phrase.keys else ""
+                out += ["", f"#### {_md(phrase.title)}{keys}", ""]
+                text = _md(_readable(phrase.text, shop))
+                out += [f"> {line}" if line else ">" for line in text.split("\n")]
                 for variant in phrase.variants:
                     out += ["", "另一种说法：", ""] + [
-                        f"> {line}" for line in _readable(variant, shop).split("\n")
+                        f"> {line}" for line in _md(_readable(variant, shop)).split("\n")
                     ]
     return "\n".join(out) + "\n"
 

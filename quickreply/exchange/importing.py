@@ -205,7 +205,7 @@ def _parse_bundle(data: bytes, suffix: str, shown: str) -> Any:
             return json.loads(raw)
         except json.JSONDecodeError as error:
             raise ImportError_(
-                f"{shown}：JSON 格式错误，第 {error.lineno} 行第 {error.colno} 列（{error.msg}）"
+                f"{shown}：JSON 格式错误，第 {error.lineno} 行第 {error.colno} 列附近"
             ) from None
     try:
         return tomllib.loads(raw)

@@ -104,6 +104,6 @@ def neutralise(cell: str) -> str:
 
 
 def restore(cell: str) -> str:
-    """Undo :func:`neutralise`. Excel's own meaning of a leading ``'`` is "text follows", so a
-    sheet typed by hand reads the same way."""
-    return cell[1:] if cell.startswith("'") else cell
+    """Undo :func:`neutralise`: one ``'`` comes off only where neutralise put one (before a
+    formula start or another ``'``). A seller's own ``'单引号开头`` is text and stays as it is."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")) else cell

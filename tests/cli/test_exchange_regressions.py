@@ -301,7 +301,7 @@ def test_regression_sogou_fills_default_shop_and_keeps_lines_literal(tmp_path: P
     assert phrases["jh"] == "＃话题# 欢迎参加"
     assert phrases["kd"] == "亲，我们发中通快递。"
     assert "dd" not in phrases and "未导出：order（需要填写：订单号）" in result.stderr
-    assert "a1" not in phrases and "编码 a1 含数字" in result.stderr
+    assert "a1" not in phrases and "的编码 a1（含数字" in result.stderr
     assert "已改写：multi" in result.stderr
 
 

@@ -144,3 +144,25 @@ def test_regression_bundle_book_with_a_bad_stage_is_reported_not_imported_as_pre
     result = run("import", str(source), "--into", str(target))
     assert "bogus-stage" in result.stderr and "未知的阶段" in result.stderr
     assert list(target.iterdir()) == []
+
+
+def test_regression_markdown_handbook_shows_markup_in_phrase_text_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    reply = '[[phrase]]\nid = "x"\ntitle = "<b>标题</b>"\ntext = "<script>alert(1)</script> **粗体**"\n'
+    (folder / "a.toml").write_text(_book("pre-sale", reply), encoding="utf-8")
+    result = run("export", "-d", str(folder), "--format", "md", "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert "<script>" not in result.stdout and "<b>" not in result.stdout and "**粗体**" not in result.stdout
+    assert "\\<script\\>" in result.stdout and "\\*\\*粗体\\*\\*" in result.stdout
+
+
+def test_regression_a_sellers_own_leading_apostrophe_survives_csv_import(tmp_path: Path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("分组,快捷短语,id\n售前,'单引号开头,q1\n售前,''=1+1,q2\n", encoding="utf-8")
+    target = tmp_path / "books"
+    target.mkdir()
+    assert run("import", str(sheet), "--into", str(target)).returncode == 0
+    library = quickreply.load(target)
+    assert library.phrase("q1").text == "'单引号开头"
+    assert library.phrase("q2").text == "'=1+1"  # what export writes for a reply starting with '=
