@@ -178,11 +178,15 @@ def _trailing_comments(table: Table) -> list[Comment]:
 def _space_evenly(tables: AoT) -> None:
     """One blank line between replies, whatever order they came in: a table read from a file
     carries the blank line after it, one made here carries it before. Comments stay put."""
-    for position, table in enumerate(tables):
+    previous: Table | None = None
+    for table in tables:
         body = table.value.body
         while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
             body.pop()
-        table.trivia.indent = "\n" if position else ""
+        # A comment right above a header belongs to that reply: no blank line between them.
+        introduced = previous is not None and bool(_trailing_comments(previous))
+        table.trivia.indent = "\n" if previous is not None and not introduced else ""
+        previous = table
 
 
 def _update_table(

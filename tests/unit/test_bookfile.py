@@ -178,3 +178,19 @@ def test_a_file_we_cannot_edit_in_place_is_refused_not_rewritten(tmp_path: Path)
     else:  # pragma: no cover - the point of the test
         raise AssertionError("an inline phrase array was rewritten")
     assert path.read_text() == original
+
+
+def test_regression_a_comment_right_above_a_reply_stays_attached_to_it(tmp_path: Path) -> None:
+    """Found: the first save put a blank line between `# 第二条` and the `[[phrase]]` below it."""
+    path = tmp_path / "a.toml"
+    original = (
+        '[book]\nname = "书"\nstage = "pre-sale"\n\n[[phrase]]\nid = "a"\ntitle = "t"\ntext = "x"\n\n'
+        '# 第二条：旺季用\n[[phrase]]\nid = "b"\ntitle = "t"\ntext = "y"\n'
+    )
+    path.write_text(original, encoding="utf-8")
+    book, _ = read_book(path)
+    assert book is not None
+    assert _save(book, path) == original
+    edited = dataclasses.replace(book.phrases[1], text="改了")
+    written = _save(dataclasses.replace(book, phrases=(book.phrases[0], edited)), path)
+    assert '# 第二条：旺季用\n[[phrase]]\nid = "b"' in written
