@@ -332,9 +332,10 @@ class EditSession:
         if not book.path.exists():
             raise BookGoneError(book.path)
         loaded, problems = read_book(book.path)
-        errors = [problem for problem in problems if problem.severity is Severity.ERROR]
-        if loaded is None or errors:
-            # A reply the loader had to skip would look deleted and be dropped by the save.
+        if loaded is None:
+            # Replies the loader skips inside a readable book are fine: the writer keeps their
+            # tables as they are. A book that does not load at all cannot be merged with.
+            errors = [problem for problem in problems if problem.severity is Severity.ERROR]
             first = errors[0] if errors else None
             reason = f"第 {first.line} 行：{first.message}" if first else "无法读取"
             raise UnreadableBookError(book.path, reason)

@@ -269,3 +269,26 @@ def test_merge_and_editing_do_not_import_textual() -> None:
     code = "import sys, quickreply.merge, quickreply.editing; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_regression_a_book_with_one_unreadable_reply_still_merges_and_keeps_it(books: Path) -> None:
+    """Found: one reply with `keys = "hh"` in the book made every concurrent save a choice
+    between reloading (losing the draft) and cancelling."""
+    bad = '\n[[phrase]]\nid = "broken"\ntitle = "坏"\nkeys = "hh"\ntext = "亲，坏了"\n'
+    path = books / "01-presale.toml"
+    path.write_text(path.read_text(encoding="utf-8") + bad, encoding="utf-8")
+    session = session_on(books)
+    book = next(b for b in session.books if b.path == path)
+    first, second = book.phrases[0], book.phrases[1]
+    session.update(book, 0, PhraseDraft(**{**vars(first), "title": "我的标题"}))
+    colleague_edits(path, f'title = "{second.title}"', 'title = "同事的标题"')
+    with pytest.raises(store.ConflictError):
+        session.save(book)
+    disk = session.merge_with_disk(book)
+    session.apply_merge(book, disk, {})
+    session.save(book)
+    written = path.read_text(encoding="utf-8")
+    assert bad.strip() in written
+    reloaded = quickreply.load(books)
+    assert reloaded.phrase(first.id).title == "我的标题"
+    assert reloaded.phrase(second.id).title == "同事的标题"
