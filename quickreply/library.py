@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -57,9 +58,17 @@ class Library:
         self.phrases: list[Phrase] = phrases
         self._by_id = {phrase.id: phrase for phrase in phrases}
         self._position = {phrase.id: number for number, phrase in enumerate(phrases)}
-        self.index = SearchIndex(phrases, synonym_groups, stopwords)
+        self._index_input = (synonym_groups, stopwords)
         self._templates: dict[str, Template] = {}
         self._masks: dict[tuple[Stage | None, dt.date | None], list[bool]] = {}
+
+    @functools.cached_property
+    def index(self) -> SearchIndex:
+        """Built by load(), or on the first search when load(search_index=False): `check`
+        never searches, and at 100k replies the index costs seconds and hundreds of MB."""
+        index = SearchIndex(self.phrases, *self._index_input)
+        gc.freeze()  # long-lived objects: keep full collections from walking them (see load)
+        return index
 
     # --- lookup ----------------------------------------------------------------------------------
 
@@ -130,7 +139,9 @@ class Library:
         self, shop: Shop | None, chat: Mapping[str, str] | None = None, now: dt.datetime | None = None
     ) -> list[tuple[str, Mapping[str, str]]]:
         """The value sources in order of precedence: per-chat, shop, built-in."""
-        chat = {name: clean_text(value).text for name, value in (chat or {}).items()}
+        # An empty per-chat value is no value: `--set size=` must not render "选码".
+        cleaned = {name: clean_text(value).text for name, value in (chat or {}).items()}
+        chat = {name: value for name, value in cleaned.items() if value.strip()}
         shop_values = shop.values if shop else {}
         cutoff = chat.get("cutoff") or shop_values.get("cutoff")
         return [
@@ -183,8 +194,10 @@ def _name(path: Path | None) -> str:
     return path.name if path else "?"
 
 
-def load(*directories: str | Path, clock: Clock | None = None) -> Library:
-    """Load phrasebook directories (none given: the default resolution, see locations.py)."""
+def load(*directories: str | Path, clock: Clock | None = None, search_index: bool = True) -> Library:
+    """Load phrasebook directories (none given: the default resolution, see locations.py).
+    ``search_index=False``: the index is built on the first search instead (`check` never
+    searches)."""
     paths = [Path(d).expanduser() for d in directories] or default_phrasebook_dirs()
     result = load_dirs(paths)
     library = Library(
@@ -196,6 +209,8 @@ def load(*directories: str | Path, clock: Clock | None = None) -> Library:
         clock or dt.datetime.now,
         result.stopwords,
     )
+    if search_index:
+        library.index  # noqa: B018 - built now, off the first keystroke
     # The index is hundreds of thousands of long-lived objects; without this, every full
     # garbage collection walks all of them and a keystroke now and then takes 150 ms.
     gc.freeze()

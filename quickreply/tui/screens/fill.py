@@ -47,7 +47,8 @@ class FillForm(ModalScreen[dict[str, str] | None]):
         fields = self.fields
         position = fields.index(event.input)
         if not event.value.strip():
-            self.notify(T.fill_empty.format(name=event.input.name), severity="warning", markup=False)
+            label = placeholder_label(event.input.name or "")
+            self.notify(T.fill_empty.format(name=label), severity="warning", markup=False)
             return
         if position + 1 < len(fields):
             fields[position + 1].focus()
@@ -55,7 +56,8 @@ class FillForm(ModalScreen[dict[str, str] | None]):
         empty = next((field for field in fields if not field.value.strip()), None)
         if empty is not None:
             empty.focus()
-            self.notify(T.fill_empty.format(name=empty.name), severity="warning", markup=False)
+            label = placeholder_label(empty.name or "")
+            self.notify(T.fill_empty.format(name=label), severity="warning", markup=False)
             return
         self.dismiss({field.name or "": field.value.strip() for field in fields})
 

@@ -1,5 +1,5 @@
-"""Import checks a reply with the loader's own rules and writes into books without losing what
-it does not understand."""
+"""Regressions found by trying quickreply as a new team lead would: import checks a reply with
+the loader's own rules and never writes over what it cannot read; exports and render edges."""
 
 from __future__ import annotations
 
@@ -166,3 +166,9 @@ def test_regression_a_sellers_own_leading_apostrophe_survives_csv_import(tmp_pat
     library = quickreply.load(target)
     assert library.phrase("q1").text == "'单引号开头"
     assert library.phrase("q2").text == "'=1+1"  # what export writes for a reply starting with '=
+
+
+def test_regression_an_empty_set_value_is_missing_not_an_empty_word() -> None:
+    """Found: `render size-advice --set size=` printed "…选码…"."""
+    result = run("render", "size-advice", "--set", "size=")
+    assert result.returncode == 1 and "缺少取值：size" in result.stderr and result.stdout == ""
