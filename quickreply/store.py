@@ -366,7 +366,10 @@ def _problems_of(path: Path, data: bytes, file: Path) -> tuple[str | None, list[
         if path.name in RESERVED_FILES:
             return None, []
         book, book_problems = books.read_book(file)
-        if book is None or book.sha256 != digest(data):
+        if book is None:  # e.g. cut off before the [book] table was complete
+            first = next((p.message for p in book_problems), "不是有效的短语书")
+            return f"{first}（文件可能被截断）", book_problems
+        if book.sha256 != digest(data):
             return "检查时文件被改动了，请重试", []
         return None, book_problems
     except RecursionError:

@@ -60,3 +60,14 @@ def test_restore_into_a_read_only_book_says_so(book: Path, capsys, monkeypatch) 
     err = capsys.readouterr().err
     assert "未恢复" in err and "只读" in err and str(book) in err
     assert book.read_bytes() == before
+
+
+def test_regression_backup_cut_before_the_stage_says_truncated_not_changed(write_book, capsys) -> None:
+    """Found: a backup cut off inside [book] was listed as 检查时文件被改动了，请重试."""
+    path = write_book("a.toml", BOOK)
+    store.save_text(path, BOOK.replace("发货时间", "第二版"), expected_sha256=store.file_digest(path))
+    newest = store.backups(path)[0]
+    newest.write_bytes(BOOK.split("stage")[0].encode())
+    assert main(["restore", str(path), "--list"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "截断" in line and "被改动" not in line
