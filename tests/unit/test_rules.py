@@ -133,6 +133,12 @@ MISSED_CASES = [
     ("review-for-reward", "晒图返现，截图找客服", "好评是对我们最大的鼓励"),
     ("review-for-reward", "晒图有礼，五星好评送小礼品", "收到后有问题先找我，我们一定处理好"),
     ("review-for-reward", "返现红包求个好评", "5星级酒店同款床品"),
+    # Found in the new-user trial.
+    ("off-platform-contact", "有问题加微：qh666", "微调一下尺码就好"),
+    ("off-platform-contact", "威❤信联系", "威信很重要"),
+    ("qq-wechat", "微 信 qh666 找我", "微信支付、支付宝都可以"),
+    ("qq-wechat", "+V: qh888 领券", "+VIP 会员价更低"),
+    ("absolute-claim", "百分百正品", "好评率百分之九十八"),
 ]
 
 
