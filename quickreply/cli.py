@@ -49,10 +49,10 @@ def _unknown_shop(library: Library, name: str) -> UsageError:
     return UsageError(f"找不到店铺 {name!r}；可用：{names}")
 
 
-def _load(args: argparse.Namespace, now: dt.datetime | None = None) -> Library:
+def _load(args: argparse.Namespace, now: dt.datetime | None = None, *, search_index: bool = True) -> Library:
     directories = [Path(d) for d in args.dir or []]
     clock = (lambda: now) if now is not None else None
-    library = load(*directories, clock=clock)
+    library = load(*directories, clock=clock, search_index=search_index)
     # A misspelt --shop is an error whatever the command and wherever the option stood:
     # going on with the default shop would fill in the wrong shop's details.
     if getattr(args, "shop", None) is not None:
@@ -170,7 +170,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .rules import check_all, load_rules
 
-    library = _load(args, _parse_now(args.now))
+    library = _load(args, _parse_now(args.now), search_index=False)  # check never searches
     rules, rule_problems = load_rules(library.directories)
     problems = [*library.problems, *rule_problems, *check_all(library.phrases, library.shops, rules)]
     today = library.clock().date()
