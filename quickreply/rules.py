@@ -9,6 +9,7 @@ as it is?" for the search screen, once per reply.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -35,6 +36,9 @@ MAX_LENGTH = 300
 """Replies longer than this are hard to read in a chat window; split them."""
 NEAR_DUPLICATE = 92
 """rapidfuzz ratio (0-100) from which two replies count as near-duplicates."""
+BRUTE_FORCE_FACTOR = 1 / 1000
+"""near_duplicate_pairs scores every text in the length window when there are at most this
+times length³ of them (about what the pass-join probes of that length cost)."""
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")
 _CARD_CONTEXT = re.compile(r"卡号|银行|账号|账户|户名|开户|card", re.IGNORECASE)
 PATTERN_TIMEOUT = 0.25
@@ -415,6 +419,12 @@ def check_near_duplicates(phrases: Sequence[Phrase]) -> list[Problem]:
     return findings
 
 
+def score_whole_window(window: int, length: int) -> bool:
+    """Whether to score all ``window`` texts a text of ``length`` may pair with, rather than
+    probe the pass-join index (whose cost grows with length³)."""
+    return window <= BRUTE_FORCE_FACTOR * length**3
+
+
 def near_duplicate_pairs(texts: Sequence[str], cutoff: float) -> list[tuple[int, int]]:
     """Sorted index pairs ``(i, j)``, ``i < j``, with ``rapidfuzz.fuzz.ratio >= cutoff``.
 
@@ -426,7 +436,8 @@ def near_duplicate_pairs(texts: Sequence[str], cutoff: float) -> list[tuple[int,
     in the partner within a few characters of its own offset. Only texts sharing such a
     segment are scored. Exact: the same pairs as scoring them all. Memory is linear.
     """
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import process
+    from rapidfuzz.fuzz import ratio
 
     slack = (100 - cutoff) / 100
     eps = 1e-9  # lenient bounds: rapidfuzz's float score decides, never the filter
@@ -481,27 +492,44 @@ def near_duplicate_pairs(texts: Sequence[str], cutoff: float) -> list[tuple[int,
         return steps
 
     pairs: list[tuple[int, int]] = []
-    for current in sorted(range(len(texts)), key=lambda index: len(texts[index])):
-        text = texts[current]
-        length = len(text)
+    order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+    by_length = [texts[index] for index in order]
+    lengths = [len(text) for text in by_length]
+    for position, current in enumerate(order):
+        text = by_length[position]
+        length = lengths[position]
         if length not in layouts:
             layouts[length] = layout(length)
-            plans[length] = plan(length)
-        candidates: set[int] = set()
-        for table, size, first, last in plans[length]:
-            get = table.get
-            for found in [get(text[offset : offset + size]) for offset in range(first, last + 1)]:
-                if found is not None:
-                    candidates.update(found)
-        if candidates:
-            # Scored in one call: rapidfuzz prepares ``text`` once and loops in C++, four times
-            # faster than a ratio() call per candidate (millions of them at 100k replies).
-            others = list(candidates)
-            scored = process.extract(
-                text, [texts[other] for other in others], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-            )
-            for _choice, _score, position in scored:
-                other = others[position]
+        # Every shorter text the ratio allows, scored in C++ (rapidfuzz prepares ``text`` once),
+        # or the pass-join probes: they grow with length³ (2,000-character replies took minutes
+        # each), scoring grows with how many texts are in the length window. Both are exact;
+        # take the cheaper.
+        partner = length
+        while partner > 0 and possible(partner - 1, length):
+            partner -= 1
+        shortest = bisect.bisect_left(lengths, partner, 0, position)
+        if score_whole_window(position - shortest, length):
+            others = order[shortest:position]
+            choices = by_length[shortest:position]
+        else:
+            if length not in plans:
+                plans[length] = plan(length)
+            candidates: set[int] = set()
+            for table, size, first, last in plans[length]:
+                get = table.get
+                for found in [get(text[offset : offset + size]) for offset in range(first, last + 1)]:
+                    if found is not None:
+                        candidates.update(found)
+            # A ratio() call each: for the few dozen candidates a text has, faster than extract().
+            for other in candidates:
+                if ratio(text, texts[other], score_cutoff=cutoff) >= cutoff:
+                    pairs.append((min(current, other), max(current, other)))
+            others = []
+        if others:
+            # One call for the whole window: rapidfuzz prepares ``text`` once.
+            scored = process.extract(text, choices, scorer=ratio, score_cutoff=cutoff, limit=None)
+            for _choice, _score, found_at in scored:
+                other = others[found_at]
                 pairs.append((min(current, other), max(current, other)))
         for start, size, table in layouts[length]:
             table.setdefault(text[start : start + size], []).append(current)

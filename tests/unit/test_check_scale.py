@@ -7,14 +7,24 @@ rule on to a reply any rule could fire on, and `check` never builds the search i
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from quickreply import library as library_module
+from quickreply import rules as rules_module
 from quickreply.cli import main
 from quickreply.model import Phrase, Severity, Stage
-from quickreply.rules import RuleGate, check_phrase, load_rules, read_rules
+from quickreply.rules import (
+    NEAR_DUPLICATE,
+    RuleGate,
+    check_phrase,
+    load_rules,
+    near_duplicate_pairs,
+    read_rules,
+)
+from tests.unit.test_near_duplicates import ALPHABET, every_pair, mutated_corpus
 from tests.unit.test_rules import CASES, MISSED_CASES
 
 RULES, _ = load_rules([])
@@ -146,3 +156,37 @@ def test_findings_severity_unchanged_by_gate() -> None:
         (f.code, f.severity) for f in every_rule(item, RULES)
     ]
     assert all(f.severity is Severity.ERROR for f in gated(item, RULES))
+
+
+@pytest.mark.parametrize("factor", [0.0, float("inf")], ids=["pass-join", "window"])
+@pytest.mark.parametrize("cutoff", [NEAR_DUPLICATE, 80])
+def test_near_duplicate_strategies_each_find_exactly_every_pair(
+    monkeypatch, factor: float, cutoff: float
+) -> None:
+    """Both ways of finding candidates are exact; which one runs is only a question of cost."""
+    monkeypatch.setattr(rules_module, "BRUTE_FORCE_FACTOR", factor)
+    rng = random.Random(int(cutoff))
+    for _ in range(40):
+        texts = mutated_corpus(rng)
+        assert near_duplicate_pairs(texts, cutoff) == every_pair(texts, cutoff), texts
+
+
+def test_regression_long_replies_are_compared_by_scoring_not_by_cubic_probes(monkeypatch) -> None:
+    """A 50 MB book of long replies took over 300 s: the pass-join probes grow with length³
+    (200 replies of 2,000 characters: 200 s). Long replies are scored against their length
+    window instead; the probes must not even be planned for them."""
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1500, 2500))) for _ in range(40)]
+    texts += [text[:700] + "改" + text[701:] for text in texts[:5]]  # one character changed
+    decisions: list[tuple[int, bool]] = []
+    decide = rules_module.score_whole_window
+
+    def record(window: int, length: int) -> bool:
+        decisions.append((length, decide(window, length)))
+        return decisions[-1][1]
+
+    monkeypatch.setattr(rules_module, "score_whole_window", record)
+    pairs = near_duplicate_pairs(texts, NEAR_DUPLICATE)
+    assert pairs == every_pair(texts, NEAR_DUPLICATE)
+    assert {(number, 40 + number) for number in range(5)} <= set(pairs)
+    assert len(decisions) == len(texts) and all(scored for _length, scored in decisions)
