@@ -58,3 +58,26 @@ def write_corpus(directory: Path, size: int, *, books: int = 10, seed: int = 7) 
         data = {"book": {"name": f"合成{book}", "stage": STAGES[book % 3]}, "phrase": phrases}
         (directory / f"book{book:02}.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
     return directory
+
+
+def write_long_corpus(directory: Path, size: int, *, seed: int = 11) -> Path:
+    """One book of ``size`` long replies (1,500–3,000 characters), a few of them near-copies."""
+    rng = random.Random(seed)
+    _titles, pieces = _vocabulary()
+    directory.mkdir(parents=True, exist_ok=True)
+    texts: list[str] = []
+    for _ in range(size):
+        if texts and rng.random() < 0.05:
+            base = rng.choice(texts)
+            where = rng.randrange(len(base))
+            text = base[:where] + "改" + base[where + 1 :]
+        else:
+            text = ""
+            target = rng.randint(1500, 3000)
+            while len(text) < target:
+                text += rng.choice(pieces) + "，"
+        texts.append(text)
+    phrases = [{"id": f"l{n}", "title": f"长回复{n}", "text": text} for n, text in enumerate(texts)]
+    data = {"book": {"name": "长回复", "stage": "after-sale"}, "phrase": phrases}
+    (directory / "long.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+    return directory

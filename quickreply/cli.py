@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import errno
 import os
 import sqlite3
 import sys
@@ -277,7 +278,7 @@ EXTENSIONS = {
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .exchange.export import FORMATS, export
-    from .store import write_atomic
+    from .store import SaveError, write_atomic
 
     fmt = args.format or EXTENSIONS.get(Path(args.output).suffix.lower())
     if fmt is None:
@@ -307,7 +308,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
     else:
-        write_atomic(Path(args.output), result.data)
+        # write_atomic writes through a symlink to its target and refuses a device, FIFO or
+        # folder (os.replace would swap the node itself: as root, -o /dev/null replaced the
+        # device); an existing file keeps its mode and owner.
+        try:
+            write_atomic(Path(args.output), result.data)
+        except SaveError as error:
+            hint = "；输出到终端请用 -o -" if error.errno == errno.EINVAL else ""
+            print(f"未导出：{error}{hint}", file=sys.stderr)
+            return 1
     print(f"已导出 {result.count} 条（{fmt}）到 {args.output}", file=sys.stderr)
     for item in result.left_out:
         print(f"未导出：{item}", file=sys.stderr)
