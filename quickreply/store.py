@@ -86,11 +86,15 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def read_existing(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path`` (through a symlink), None when there is none.
+    A FIFO or device is refused with SaveError, never read: reading one blocks or never ends."""
+    return _read_current(path, _regular_target(path))
+
+
 def file_digest(path: Path) -> str | None:
-    try:
-        return digest(path.read_bytes())
-    except FileNotFoundError:
-        return None
+    data = read_existing(path)
+    return None if data is None else digest(data)
 
 
 def backup_dir(path: Path) -> Path:

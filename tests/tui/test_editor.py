@@ -356,6 +356,36 @@ async def test_shops_are_edited_checked_and_saved(make: AppFactory, books_copy: 
     assert 'cutoff = "17:30"' in shops.read_text(encoding="utf-8")
 
 
+async def test_regression_shops_toml_that_is_a_fifo_is_refused_not_read(
+    make: AppFactory, books_copy: Path
+) -> None:
+    """F11 on a FIFO named shops.toml used to block the app forever in read_text."""
+    shops = books_copy / "shops.toml"
+    shops.unlink()
+    os.mkfifo(shops)
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press("f11")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert any("不是普通文件" in str(note.message) for note in app._notifications)
+
+
+async def test_shops_toml_not_in_utf8_is_refused_not_garbled(make: AppFactory, books_copy: Path) -> None:
+    shops = books_copy / "shops.toml"
+    shops.write_bytes('[[shop]]\nshop_name = "店"\n'.encode() + "# 注释\n".encode("gbk"))
+    before = shops.read_bytes()
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press("f11")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert any("UTF-8" in str(note.message) for note in app._notifications)
+    assert shops.read_bytes() == before
+
+
 async def test_placeholders_are_highlighted_in_the_text_field(make: AppFactory, books_copy: Path) -> None:
     app = make(books_copy)
     async with app.run_test(size=(100, 30)) as pilot:

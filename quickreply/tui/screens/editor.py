@@ -31,7 +31,7 @@ from ...editing import (
 from ...merge import Choice, Merge, Outcome
 from ...model import Severity, Stage
 from ...rules import load_rules
-from ...sanitize import visible_path
+from ...sanitize import visible, visible_path
 from ..strings import TM
 from ..widgets.preview import filled_reply
 from ..widgets.template_area import TemplateArea
@@ -443,7 +443,12 @@ class EditorScreen(Screen[None]):
             if saved:
                 self.notify(f"已保存 {path.name}", markup=False)
 
-        self.app.push_screen(ShopsScreen(path), closed)
+        try:
+            screen = ShopsScreen(path)
+        except store.SaveError as error:  # a FIFO or device named shops.toml, an unreadable file
+            self.notify(visible(str(error)), severity="error", markup=False)
+            return
+        self.app.push_screen(screen, closed)
 
     def action_close_editor(self) -> None:
         if not self.session.dirty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,8 +36,12 @@ class ShopsScreen(ModalScreen[bool]):
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
-        self.sha256 = store.file_digest(path)
-        self.original = path.read_text(encoding="utf-8-sig") if self.sha256 else TEMPLATE
+        data = store.read_existing(path)  # SaveError for a FIFO or device: the caller says so
+        self.sha256 = None if data is None else store.digest(data)
+        try:
+            self.original = TEMPLATE if data is None else data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # editing it would replace the bytes it cannot show
+            raise store.SaveError(errno.EILSEQ, "文件不是 UTF-8 编码，请先另存为 UTF-8", str(path)) from None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shops-dialog"):
