@@ -553,6 +553,13 @@ class RuleGate:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
+        self.timeouts = 0
+        self._build()
+
+    def _build(self) -> None:
+        """The gate over the rules still running: a rule stopped for a runaway pattern leaves
+        it, or every later reply would wait PATTERN_TIMEOUT for it in the gate."""
+        rules = [rule for rule in self.rules if not rule.stopped]
         self.outside: list[Rule] = []
         members: list[str] = []
         fields: set[str] = set()
@@ -572,9 +579,13 @@ class RuleGate:
                 self.gate = regex.compile("|".join(members))
             except (regex.error, ValueError, TypeError, OverflowError, RecursionError):
                 self.outside = self.rules  # no gate: every rule on every reply, as before
+        self.gated = [rule for rule in rules if rule not in self.outside]
 
     def rules_for(self, phrase: Phrase) -> list[Rule]:
         """``rules`` in their order, less the gated ones when none of them can fire."""
+        if self.gate is not None and any(rule.stopped for rule in self.gated):
+            self.timeouts = 0
+            self._build()
         if self.gate is None:
             return self.outside
         for _field, text in _wordings(phrase, self.fields):
@@ -584,7 +595,12 @@ class RuleGate:
                 if self.gate.search(blanked, timeout=PATTERN_TIMEOUT) is not None:
                     return self.rules
             except TimeoutError:
-                return self.rules  # check_phrase finds the slow pattern and says so
+                # check_phrase finds the slow pattern, says so and stops it (the gate is then
+                # rebuilt without it). Slow only in combination: give the gate up, not the rules.
+                self.timeouts += 1
+                if self.timeouts > 1:
+                    self.gate, self.outside = None, self.rules
+                return self.rules
         return self.outside
 
 

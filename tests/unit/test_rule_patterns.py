@@ -159,3 +159,28 @@ def test_regression_bundled_rules_match_exactly_as_with_re() -> None:
         for text in texts:
             assert list(rule.matches(text)) == [m.start() for m in old.finditer(text)], (rule.id, text)
         assert not rule.stopped
+
+
+def test_regression_a_stopped_pattern_leaves_the_combined_gate() -> None:
+    """The gate that spares clean replies searched every rule's pattern at once; a runaway
+    pattern, once stopped, stayed in it, so every later reply still waited PATTERN_TIMEOUT
+    in the gate (1,000 such replies: over four minutes of `check`)."""
+    import regex
+
+    from quickreply.rules import RuleGate
+
+    slow = Rule("slow", Severity.ERROR, "m", pattern=regex.compile("(?:a|aa)+$"))
+    word = Rule("word", Severity.ERROR, "别说", words=("加微信",))
+    gate = RuleGate([slow, word])
+    assert gate.gate is not None and "(?:a|aa)+$" in gate.gate.pattern
+    first = reply("a" * 60 + "!", "p1")
+    chosen = gate.rules_for(first)
+    assert chosen == [slow, word]  # the gate ran out of time: every rule runs
+    findings = check_phrase(first, chosen)
+    assert [finding.code for finding in findings] == [SLOW_RULE] and slow.stopped
+    later = reply("a" * 60 + "!", "p2")
+    assert gate.rules_for(later) == []  # rebuilt without it: nothing left to time out
+    assert gate.gate is not None and "(?:a|aa)+$" not in gate.gate.pattern
+    assert gate.timeouts == 0
+    asked = reply("请加微信", "p3")
+    assert [finding.code for finding in check_phrase(asked, gate.rules_for(asked))] == ["word"]
