@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import argparse_zh
 from .library import Library, load
 from .locations import bundled_phrasebooks, user_config_dir
 from .model import Problem, Severity, Stage
@@ -517,6 +518,7 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()
     common = _common_options(after_command=False)
     after = _common_options(after_command=True)
 

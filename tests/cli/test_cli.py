@@ -321,3 +321,15 @@ def test_edit_and_app_options_in_either_place() -> None:
     assert (before.dir, before.shop, before.no_history) == (None, "乙店", True)
     app = parse_args(["--shop", "乙店"])
     assert (app.command, app.shop, app.no_history) == (None, "乙店", False)
+
+
+def test_usage_errors_are_in_chinese() -> None:
+    """argparse has no Chinese catalogue: `--limit abc` said "invalid int value" to an agent."""
+    done = run("search", "--limit", "abc", "包邮")
+    assert done.returncode == 2
+    assert "错误" in done.stderr and "--limit" in done.stderr and "'abc'" in done.stderr
+    assert "invalid" not in done.stderr and "usage" not in done.stderr
+    missing = run("render")
+    assert missing.returncode == 2 and "缺少参数：id" in missing.stderr
+    unknown = run("bogus")
+    assert unknown.returncode == 2 and "无效的选择：'bogus'" in unknown.stderr
