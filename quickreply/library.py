@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import schema
 from .books import load_dirs
@@ -16,7 +18,12 @@ from .sanitize import clean_text
 from .search import Hit, SearchIndex
 from .template import Filled, MissingValuesError, Template, builtin_values, parse, preview, render
 
+if TYPE_CHECKING:
+    from .learned import LearnedAnswers
+
 Clock = Callable[[], dt.datetime]
+LEARNED = "learned"
+"""A Hit's reason when learned answers put it first (see learned.py)."""
 USAGE_WEIGHT = 10.0
 """At most this many points for a reply used often and lately: enough to reorder matches of
 about the same quality (the same tier, similar coverage), never to jump a tier."""
@@ -100,9 +107,12 @@ class Library:
         limit: int = 20,
         include_expired: bool = False,
         usage: Mapping[str, float] | None = None,
+        learned: LearnedAnswers | None = None,
     ) -> list[Hit]:
         """Best matches first. ``usage`` maps phrase ids to a 0..1 popularity that lifts a
-        reply above equally good matches (and orders the empty query)."""
+        reply above equally good matches (and orders the empty query). ``learned``: replies
+        agents copied for wordings like this one come first (reason ``learned``), found by the
+        index or not, if the stage and expiry allow them."""
         wanted = Stage.parse(stage) if isinstance(stage, str) else stage
         allowed = self._allowed(wanted, None if include_expired else self.clock().date())
         bonus = {
@@ -110,7 +120,30 @@ class Library:
             for pid, value in (usage or {}).items()
             if pid in self._position
         }
-        return self.index.search(query, allowed=allowed, limit=limit, bonus=bonus)
+        hits = self.index.search(query, allowed=allowed, limit=limit, bonus=bonus)
+        if learned is None:
+            return hits
+        return self._learned_first(hits, learned.first(query), allowed, limit)
+
+    def _learned_first(self, hits: list[Hit], ids: list[str], allowed: list[bool], limit: int) -> list[Hit]:
+        """Put the learned replies first. Each gets reason ``learned`` except search's own top
+        hit, which keeps its reason: so the first hit not marked learned is always what search
+        alone ranks first (the app compares the copied reply with it)."""
+        wanted = [pid for pid in ids if (at := self._position.get(pid)) is not None and allowed[at]]
+        if not wanted:
+            return hits
+        found = {hit.phrase.id: hit for hit in hits}
+        top = hits[0].phrase.id if hits else None
+        score = (hits[0].score if hits else 0.0) + len(wanted)
+        first: list[Hit] = []
+        for rank, pid in enumerate(wanted):
+            hit = found.get(pid) or Hit(self._by_id[pid], 0.0, LEARNED)
+            if pid != top:
+                hit = dataclasses.replace(hit, score=score - rank, reason=LEARNED)
+            first.append(hit)
+        moved = set(wanted)
+        rest = [hit for hit in hits if hit.phrase.id not in moved]
+        return (first + rest)[:limit]
 
     def _allowed(self, stage: Stage | None, today: dt.date | None) -> list[bool]:
         """Which phrases a search may return; cached, as it changes only with the day."""

@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS misses (
     time TEXT NOT NULL,
     query TEXT NOT NULL          -- a search given up without copying, digit runs masked
 );
+CREATE TABLE IF NOT EXISTS learned (
+    time TEXT NOT NULL,
+    query TEXT NOT NULL,         -- the wording typed, digit runs masked
+    phrase TEXT NOT NULL         -- the reply copied for it although search ranked another first
+);
+CREATE INDEX IF NOT EXISTS learned_phrase ON learned (phrase);
 """
 _INSERT_USE = "INSERT INTO uses (time, phrase, book, stage, shop, query) VALUES (?, ?, ?, ?, ?, ?)"
 _DIGITS = re.compile(r"\d{5,}")
@@ -70,6 +76,15 @@ def _reason(error: Exception) -> str:
 def mask_digits(text: str) -> str:
     """``13812345678`` → ``***********``: phone, order and card numbers never get stored."""
     return _DIGITS.sub(lambda match: "*" * len(match.group()), text)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_wording(query: str) -> bool:
+    """Worth learning from: two Chinese characters at least. Codes (fh), pinyin and a
+    single character say which reply the agent wanted, not how buyers put it."""
+    return len(_HAN.findall(query)) >= 2
 
 
 def default_path() -> Path:
@@ -163,6 +178,35 @@ class UsageLog:
             return True
 
         return self._run(insert, False)
+
+    def record_learned(self, query: str, phrase: str, when: dt.datetime | None = None) -> bool:
+        """The agent copied ``phrase`` for ``query`` although search ranked another reply first:
+        remember the pair (see learned.py). A query too short to be a wording is skipped.
+        False when it could not be written."""
+        query = mask_digits(query.strip())
+        if not is_wording(query):
+            return True
+        moment = (when or dt.datetime.now()).isoformat(timespec="seconds")
+
+        def insert(db: sqlite3.Connection) -> bool:
+            with db:
+                db.execute("INSERT INTO learned (time, query, phrase) VALUES (?, ?, ?)", (moment, query, phrase))
+            return True
+
+        return self._run(insert, False)
+
+    def learned(self) -> list[tuple[str, str, str]]:
+        """Every learned pair as (time, query, phrase id), oldest first."""
+        return self._select("SELECT time, query, phrase FROM learned ORDER BY time")
+
+    def forget(self, phrase: str) -> int | None:
+        """Remove the learned pairs for one reply: how many, or None when the record is off."""
+
+        def delete(db: sqlite3.Connection) -> int:
+            with db:
+                return db.execute("DELETE FROM learned WHERE phrase = ?", (phrase,)).rowcount
+
+        return self._run(delete, None)
 
     def misses(self) -> list[tuple[str, str]]:
         return self._select("SELECT time, query FROM misses ORDER BY time")
