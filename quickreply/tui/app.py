@@ -24,6 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from .. import clipboard, store
+from ..learned import LearnedAnswers
 from ..library import Library, load
 from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..rules import SendCheck, load_rules
@@ -112,6 +113,7 @@ class QuickReplyApp(App[None]):
         self.usage = usage
         self._history_off_told = False
         self.popularity: dict[str, float] = usage.popularity() if usage else {}
+        self.learned: LearnedAnswers | None = self._learn() if usage else None
         self.copier: Copier = copier or self._copy_with_fallback
         self.clock = clock or library.clock
         self.last_values: dict[str, str] = {}
@@ -151,7 +153,13 @@ class QuickReplyApp(App[None]):
     # --- search -----------------------------------------------------------------------------------
 
     def search(self, query: str, stage: Stage | None, limit: int) -> list[Hit]:
-        return self.library.search(query, stage=stage, limit=limit, usage=self.popularity)
+        return self.library.search(query, stage=stage, limit=limit, usage=self.popularity, learned=self.learned)
+
+    def _learn(self) -> LearnedAnswers | None:
+        """The learned answers of the usage record, folded with the library's stopwords."""
+        if self.usage is None:
+            return None
+        return LearnedAnswers(self.usage.learned(), stopwords=self.library.index.stopwords)
 
     # --- reloading --------------------------------------------------------------------------------
 
@@ -171,6 +179,7 @@ class QuickReplyApp(App[None]):
         """Use the reloaded books and rules; the query and the selected reply stay."""
         self.library = library
         self.send_check = checks
+        self.learned = self._learn()  # the stopwords may have changed with synonyms.toml
         name = self.shop.name if self.shop else None
         try:
             self.shop = library.shop(name)
@@ -193,8 +202,9 @@ class QuickReplyApp(App[None]):
         return clipboard.copy(text, terminal=through_terminal)
 
     @work(thread=True, group="copy")
-    def copy_reply(self, text: str, phrase: Phrase, query: str) -> None:
-        """Copy off the UI thread (xclip and friends take tens of milliseconds)."""
+    def copy_reply(self, text: str, phrase: Phrase, query: str, top: str | None = None) -> None:
+        """Copy off the UI thread (xclip and friends take tens of milliseconds). ``top``: the
+        reply search alone ranked first for ``query``; copying another one teaches it."""
         result = self.copier(text)
         # Told first: the record may wait for another process's lock, the agent must not.
         self.call_from_thread(self._copied, text, result)
@@ -207,6 +217,9 @@ class QuickReplyApp(App[None]):
                 query=query,
             )
             self.popularity = self.usage.popularity()
+            if top is not None and top != phrase.id:
+                self.usage.record_learned(query, phrase.id)
+                self.learned = self._learn()
             self.call_from_thread(self._tell_if_history_off)
 
     def _tell_if_history_off(self) -> None:
@@ -269,6 +282,26 @@ class QuickReplyApp(App[None]):
         if self.usage is not None:
             self.usage.record_miss(query)
             self.call_from_thread(self._tell_if_history_off)
+
+    @work(thread=True, group="usage")
+    def forget_learned(self, phrase: Phrase) -> None:
+        """Off the UI thread, like every write to the record; then search again."""
+        if self.usage is None:
+            self.call_from_thread(self.notify, T.learned_off, markup=False)
+            return
+        count = self.usage.forget(phrase.id)
+        self.learned = self._learn()
+        if count is None:
+            self.call_from_thread(self._tell_if_history_off)
+            return
+        message = T.learned_forgotten if count else T.learned_nothing
+        self.call_from_thread(self.notify, message.format(title=phrase.title, count=count), markup=False)
+        self.call_from_thread(self._research)
+
+    def _research(self) -> None:
+        screen = self.main
+        hit = screen.results.selected
+        screen.run_search(keep=hit.phrase.id if hit else None)
 
     def action_show_stats(self) -> None:
         from .screens.stats import StatsScreen

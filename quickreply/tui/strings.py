@@ -60,6 +60,11 @@ class Strings:
     key_down: str = "下一条"
     key_page_up: str = "上一页"
     key_page_down: str = "下一页"
+    key_forget: str = "忘记学到的"
+    learned_badge: str = "学"
+    learned_forgotten: str = "已忘记「{title}」学到的 {count} 条买家说法"
+    learned_nothing: str = "「{title}」没有学到的买家说法"
+    learned_off: str = "使用记录已关闭（--no-history），没有学到的回答"
     command_shop: str = "切换店铺：{name}"
     command_shop_help: str = "用这个店铺的信息填充回复"
     # Copy guard: a reply the content rules flag as an error
@@ -120,6 +125,11 @@ ENGLISH = Strings(
     key_down="Down",
     key_page_up="Page up",
     key_page_down="Page down",
+    key_forget="Forget learned",
+    learned_badge="LEARNED",
+    learned_forgotten="Forgot {count} learned buyer wordings for “{title}”",
+    learned_nothing="Nothing learned for “{title}”",
+    learned_off="Usage history is off (--no-history): nothing learned",
     command_shop="Switch shop: {name}",
     command_shop_help="Fill replies with this shop's values",
     flagged_badge="RULE",

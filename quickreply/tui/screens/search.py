@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Tab, Tabs
 
+from ...library import LEARNED
 from ...model import Phrase, Stage
 from ...search import Hit
 from ...template import MalformedTemplateError
@@ -56,6 +57,14 @@ class SearchScreen(Screen[None]):
         ),
         Binding(
             "ctrl+n", "next_variant", T.key_variant, id="search.next-variant", tooltip="同一回复的其他说法"
+        ),
+        Binding(
+            "f8",
+            "forget_learned",
+            T.key_forget,
+            id="search.forget-learned",
+            show=False,
+            tooltip="选中的回复不再因学到的买家说法排在前面（忘记这些说法）",
         ),
         Binding("up", "move(-1)", T.key_up, id="search.up", show=False, tooltip="上一条结果"),
         Binding("down", "move(1)", T.key_down, id="search.down", show=False, tooltip="下一条结果"),
@@ -198,6 +207,17 @@ class SearchScreen(Screen[None]):
     def action_previous_stage(self) -> None:
         self._set_stage(STAGES[(STAGES.index(self.stage) - 1) % len(STAGES)])
 
+    def action_forget_learned(self) -> None:
+        hit = self.results.selected
+        if hit is None:
+            self.app.bell()
+            return
+        self.quick.forget_learned(hit.phrase)
+
+    def _search_top(self) -> str | None:
+        """What search alone ranks first: the first hit learned answers did not move up."""
+        return next((hit.phrase.id for hit in self.results.hits if hit.reason != LEARNED), None)
+
     def action_next_variant(self) -> None:
         hit = self.results.selected
         if hit is not None and len(hit.phrase.wordings) > 1:
@@ -246,5 +266,5 @@ class SearchScreen(Screen[None]):
     def _copy(self, phrase: Phrase, variant: int, query: str, values: dict[str, str]) -> None:
         reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
         self.quick.last_values.update(values)
-        self.quick.copy_reply(reply.text, phrase, query)
+        self.quick.copy_reply(reply.text, phrase, query, top=self._search_top())
         self.box.value = ""  # ready for the next buyer

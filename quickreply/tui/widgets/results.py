@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...library import LEARNED
 from ...model import Stage
 from ...search import Hit
 from ..strings import T
@@ -35,6 +36,8 @@ def describe(hit: Hit, flagged: bool = False) -> Content:
     parts: list[str | Content | tuple[str, str]] = [(phrase.stage.label, STAGE_STYLES[phrase.stage]), " "]
     if flagged:
         parts += [(T.flagged_badge, f"bold reverse {FLAGGED_STYLE}"), " "]
+    if hit.reason == LEARNED:  # first because agents chose it for wordings like this (F8 forgets)
+        parts += [(T.learned_badge, "bold $text-accent"), " "]
     parts.append(title)
     if phrase.keys:
         parts += ["  ", ("/".join(phrase.keys), "$text-muted")]
@@ -55,7 +58,7 @@ class ResultList(OptionList, can_focus=False):
         self.hits: list[Hit] = []
         # OptionList caches each option's rendering by the Option object: handing it the same
         # object for the same line lets most keystrokes skip re-rendering unchanged rows.
-        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool], Option] = {}
+        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], Option] = {}
 
     def show(self, hits: list[Hit], keep: str | None = None, flagged: Collection[str] = ()) -> None:
         """Replace the results; keep the reply with id ``keep`` selected if it is still there.
@@ -68,7 +71,7 @@ class ResultList(OptionList, can_focus=False):
         self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
 
     def _option(self, hit: Hit, flagged: bool) -> Option:
-        key = (hit.phrase.id, hit.title_spans, flagged)
+        key = (hit.phrase.id, hit.title_spans, flagged, hit.reason == LEARNED)
         if (option := self._option_cache.get(key)) is None or option.prompt is None:
             option = self._option_cache[key] = Option(describe(hit, flagged), id=hit.phrase.id)
         return option

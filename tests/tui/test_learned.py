@@ -1,0 +1,99 @@
+"""Learned answers in the app: copying a lower reply twice after a wording puts it first for a
+similar wording; F8 forgets; --no-history neither learns nor uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quickreply.library import LEARNED
+from quickreply.tui.strings import T
+
+from ..unit.test_learned import IN_SALE, PRE_SALE
+from .conftest import AppFactory, RecordingClipboard
+from .test_flows import ids, selected, settle
+
+WORDING = "快递三天了都没动"
+SIMILAR_WORDING = "快递好几天都没动了"
+
+
+@pytest.fixture
+def books(write_book) -> Path:
+    write_book("a.toml", IN_SALE)
+    return write_book("b.toml", PRE_SALE).parent
+
+
+async def copy_lower(app, pilot, query: str, wanted: str) -> None:
+    """Type ``query``, arrow down to ``wanted`` (not the first hit) and press Enter."""
+    await pilot.press(*query)
+    position = ids(app).index(wanted)
+    assert position > 0
+    await pilot.press(*["down"] * position)
+    assert selected(app) == wanted
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_two_copies_teach_a_similar_wording_and_f8_forgets(
+    make: AppFactory, books: Path, clipboard: RecordingClipboard
+) -> None:
+    app = make(books, history=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press(*SIMILAR_WORDING)
+        assert ids(app)[0] != "stalled"
+        await pilot.press("escape")
+        # The top hit copied: nothing to learn.
+        await pilot.press(*WORDING)
+        assert ids(app)[0] != "stalled"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.usage is not None and app.usage.learned() == []
+        # One copy of a lower reply: remembered, but the order stays.
+        await copy_lower(app, pilot, WORDING, "stalled")
+        assert [row[1:] for row in app.usage.learned()] == [(WORDING, "stalled")]
+        await pilot.press(*SIMILAR_WORDING)
+        assert ids(app)[0] != "stalled"
+        await pilot.press("escape")
+        # The second copy: a similar wording now shows it first, marked 学.
+        await copy_lower(app, pilot, WORDING, "stalled")
+        await pilot.press(*SIMILAR_WORDING)
+        assert ids(app)[0] == "stalled" and selected(app) == "stalled"
+        assert app.main.results.hits[0].reason == LEARNED
+        assert T.learned_badge in app.main.results.get_option_at_index(0).prompt.plain
+        # Enter copies it; since search alone ranks another first, the copy confirms the pair.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(clipboard.copies) == 4
+        assert "物流信息" in clipboard.copies[-1]
+        assert len(app.usage.learned()) == 3
+        # F8 on the selected reply forgets what was learned for it.
+        await pilot.press(*SIMILAR_WORDING)
+        assert selected(app) == "stalled"
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert app.usage.learned() == []
+        assert ids(app)[0] != "stalled"
+        messages = [n.message for n in app._notifications]
+        assert T.learned_forgotten.format(title="物流不更新", count=3) in messages
+        # Again: nothing left to forget, and it says so.
+        await pilot.press("up", "f8")
+        await settle(app, pilot)
+        assert selected(app) is not None
+        assert any("没有学到的买家说法" in n.message for n in app._notifications)
+
+
+async def test_no_history_neither_learns_nor_uses(
+    make: AppFactory, books: Path, clipboard: RecordingClipboard
+) -> None:
+    app = make(books, history=False)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        assert app.usage is None and app.learned is None
+        for _ in range(2):
+            await copy_lower(app, pilot, WORDING, "stalled")
+        await pilot.press(*SIMILAR_WORDING)
+        assert ids(app)[0] != "stalled"
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert any(n.message == T.learned_off for n in app._notifications)
+    assert len(clipboard.copies) == 2
