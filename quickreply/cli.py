@@ -422,10 +422,86 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget(args: argparse.Namespace) -> int:
+    """``stats --forget ID``: this computer's learned pairs for one reply."""
+    from .usage import UsageLog, default_path
+
+    if args.merge:
+        raise UsageError("--forget 只修改本机的使用记录，不能和 --merge 一起用")
+    path = default_path()
+    count = 0
+    if path.is_file():
+        log = UsageLog(path)
+        forgotten = log.forget(args.forget)
+        log.close()
+        if forgotten is None:
+            print(f"无法修改使用记录 {path}：{log.failure}", file=sys.stderr)
+            return 1
+        count = forgotten
+    if count:
+        print(f"已忘记回复 {args.forget} 学到的 {count} 条买家说法")
+        return 0
+    library = _load(args, search_index=False)
+    if args.forget not in {phrase.id for phrase in library.phrases}:
+        print(f"找不到回复 {args.forget!r}，本机也没有它学到的说法", file=sys.stderr)
+        return 1
+    print(f"回复 {args.forget} 没有学到的买家说法（0 条）")
+    return 0
+
+
+def _suggest(args: argparse.Namespace, databases: list[Path], since: dt.datetime | None) -> int:
+    """``stats --suggest``: buyer wordings that led agents to a reply search alone misses."""
+    from .learned import read_learned, suggest
+
+    try:
+        rows = read_learned(databases, since)
+    except sqlite3.Error as error:
+        print(f"无法读取使用记录：{error}", file=sys.stderr)
+        return 1
+    library = _load(args)
+
+    def top_hit(query: str) -> str | None:
+        hits = library.search(query, limit=1)  # no usage, no learning: the books alone
+        return hits[0].phrase.id if hits else None
+
+    titles = {phrase.id: phrase.title for phrase in library.phrases}
+    found = suggest(rows, titles, top_hit)
+    if args.json:
+        print(
+            json_text(
+                [
+                    {
+                        "id": item.phrase,
+                        "title": item.title,
+                        "wordings": [{"wording": w, "count": c} for w, c in item.wordings],
+                    }
+                    for item in found
+                ]
+            )
+        )
+        return 0
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "title", "wording", "count"])
+        writer.writerows((item.phrase, item.title, w, c) for item in found for w, c in item.wordings)
+        return 0
+    if not found:
+        print("没有候选：学到的买家说法都已能直接搜到第一，或还没有学到的回答。")
+        return 0
+    print("买家常用、但按标题/标签/同义词搜不到第一的说法（可加入 synonyms.toml 或标签）：")
+    for item in found:
+        print(f"\n{item.title}（{item.phrase}）")
+        for wording, count in item.wordings:
+            print(f"  {count:>5}  {wording}")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .stats import compute, parse_since, report
     from .usage import default_path
 
+    if args.forget is not None:
+        return _forget(args)
     now = _parse_now(args.now) or dt.datetime.now()
     try:
         since = parse_since(args.since, now) if args.since else None
@@ -434,6 +510,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     databases = [path for path in [default_path()] if path.is_file()] + [Path(f) for f in args.merge or []]
     if missing := [str(path) for path in databases if not path.is_file()]:
         raise UsageError("找不到使用记录文件：" + "、".join(missing))
+    if args.suggest:
+        return _suggest(args, databases, since)
     library = _load(args)
     try:
         stats = compute(databases, library.phrases, since)
@@ -450,6 +528,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                     "no_copy_queries": [{"query": q, "count": c} for q, c in stats.no_copy_queries],
                     "by_stage": stats.by_stage,
                     "by_hour": {str(hour): count for hour, count in stats.by_hour.items()},
+                    "learned": [{"id": i, "title": t, "count": c} for i, t, c in stats.learned],
                 }
             )
         )
@@ -462,6 +541,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         writer.writerows(("no_copy_query", q, "", c) for q, c in stats.no_copy_queries)
         writer.writerows(("stage", k, "", c) for k, c in stats.by_stage.items())
         writer.writerows(("hour", h, "", c) for h, c in stats.by_hour.items())
+        writer.writerows(("learned", i, t, c) for i, t, c in stats.learned)
         return 0
     print(report(stats))
     return 0
@@ -618,7 +698,15 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--since", metavar="7d", help="只统计最近一段时间：7d / 24h / 2w 或日期")
     stats.add_argument("--json", action="store_true", help="输出 JSON")
     stats.add_argument("--csv", action="store_true", help="输出 CSV")
-    stats.add_argument("--merge", nargs="+", metavar="FILE", help="合并其他客服的 usage.sqlite3")
+    stats.add_argument(
+        "--merge", nargs="+", metavar="FILE", help="合并其他客服的 usage.sqlite3（含学到的回答）"
+    )
+    stats.add_argument(
+        "--suggest",
+        action="store_true",
+        help="列出买家常用、却按标题/标签/同义词搜不到第一的说法（学到的回答），可加入同义词或标签",
+    )
+    stats.add_argument("--forget", metavar="ID", help="忘记本机为回复 ID 学到的买家说法")
     stats.set_defaults(handler=cmd_stats)
 
     restore = commands.add_parser(

@@ -39,6 +39,8 @@ class Stats:
     no_copy_queries: list[tuple[str, int]] = field(default_factory=list)
     by_stage: dict[str, int] = field(default_factory=dict)
     by_hour: dict[int, int] = field(default_factory=dict)
+    learned: list[tuple[str, str, int]] = field(default_factory=list)
+    """(phrase id, title, learned buyer wordings), most first: see learned.py."""
 
 
 def compute(databases: Sequence[Path], phrases: Sequence[Phrase], since: dt.datetime | None) -> Stats:
@@ -47,6 +49,7 @@ def compute(databases: Sequence[Path], phrases: Sequence[Phrase], since: dt.date
     stages: Counter[str] = Counter()
     hours: Counter[int] = Counter()
     misses: Counter[str] = Counter()
+    learned: Counter[str] = Counter()
     cutoff = since.isoformat(timespec="seconds") if since else ""
     for path in databases:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -63,6 +66,9 @@ def compute(databases: Sequence[Path], phrases: Sequence[Phrase], since: dt.date
             if "misses" in tables:
                 for (query,) in db.execute("SELECT query FROM misses WHERE time >= ?", (cutoff,)):
                     misses[query] += 1
+            if "learned" in tables:
+                for (phrase,) in db.execute("SELECT phrase FROM learned WHERE time >= ?", (cutoff,)):
+                    learned[phrase] += 1
     titles = {phrase.id: phrase.title for phrase in phrases}
     return Stats(
         copies=sum(uses.values()),
@@ -71,6 +77,7 @@ def compute(databases: Sequence[Path], phrases: Sequence[Phrase], since: dt.date
         no_copy_queries=misses.most_common(),
         by_stage=dict(stages),
         by_hour={hour: hours[hour] for hour in range(24) if hours[hour]},
+        learned=[(pid, titles.get(pid, "（已删除）"), count) for pid, count in learned.most_common()],
     )
 
 
@@ -100,4 +107,7 @@ def report(stats: Stats) -> str:
     ]
     hour_most = max(stats.by_hour.values(), default=1)
     lines += ["", "按小时："] + [f"  {h:02}:00 {c:>5}  {bar(c, hour_most)}" for h, c in stats.by_hour.items()]
+    if stats.learned:
+        lines += ["", "学到的回答（搜索没排第一、客服却选了的次数；stats --suggest 看买家说法）："]
+        lines += [f"  {c:>5}  {visible(t)}（{visible(i)}）" for i, t, c in stats.learned[:20]]
     return "\n".join(lines)

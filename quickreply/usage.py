@@ -190,7 +190,9 @@ class UsageLog:
 
         def insert(db: sqlite3.Connection) -> bool:
             with db:
-                db.execute("INSERT INTO learned (time, query, phrase) VALUES (?, ?, ?)", (moment, query, phrase))
+                db.execute(
+                    "INSERT INTO learned (time, query, phrase) VALUES (?, ?, ?)", (moment, query, phrase)
+                )
             return True
 
         return self._run(insert, False)

@@ -90,11 +90,14 @@ message = {payload}
 
 
 def record_hostile_usage(path: Path | None = None) -> None:
-    """Usage records whose ids, stages and stored queries hold the payload."""
+    """Usage records whose ids, stages, stored queries and learned wordings hold the payload."""
     log = UsageLog(path)
     try:
         log.record(phrase="hello", book=PAYLOAD, stage=PAYLOAD, shop=PAYLOAD, query=PAYLOAD)
         log.record(phrase=PAYLOAD, book=PAYLOAD, stage="pre-sale", shop=PAYLOAD, query=PAYLOAD)
         log.record_miss(PAYLOAD)
+        # Learned answers: a buyer wording holding the payload, for a reply and for a hostile id.
+        log.record_learned("快递没动" + PAYLOAD, "bye")
+        log.record_learned("快递没动" + PAYLOAD, PAYLOAD)
     finally:
         log.close()

@@ -153,7 +153,9 @@ class QuickReplyApp(App[None]):
     # --- search -----------------------------------------------------------------------------------
 
     def search(self, query: str, stage: Stage | None, limit: int) -> list[Hit]:
-        return self.library.search(query, stage=stage, limit=limit, usage=self.popularity, learned=self.learned)
+        return self.library.search(
+            query, stage=stage, limit=limit, usage=self.popularity, learned=self.learned
+        )
 
     def _learn(self) -> LearnedAnswers | None:
         """The learned answers of the usage record, folded with the library's stopwords."""

@@ -138,7 +138,9 @@ def test_import_of_an_unreadable_hostile_file_is_clean(tmp_path: Path) -> None:
     assert_clean(run("import", source, "--into", into))
 
 
-@pytest.mark.parametrize("flags", [[], ["--json"], ["--csv"]])
+@pytest.mark.parametrize(
+    "flags", [[], ["--json"], ["--csv"], ["--suggest"], ["--suggest", "--json"], ["--suggest", "--csv"]]
+)
 def test_regression_stats_shows_stored_queries_escaped(hostile: Path, flags: list[str]) -> None:
     """Queries pasted from buyers' messages are stored and were printed as they were."""
     result = run("stats", "-d", hostile, *flags)
