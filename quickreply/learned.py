@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .search.fold import Folder, compact, is_han
-from .usage import HALF_LIFE_DAYS, mask_digits
+from .usage import HALF_LIFE_DAYS, is_wording, mask_digits
 
 SIMILAR = 0.5
 """Least similarity (Dice of character pairs) for a remembered query to count at all."""
@@ -92,18 +92,29 @@ def decay(moment: dt.datetime, now: dt.datetime) -> float:
     return math.pow(0.5, max(0.0, age) / HALF_LIFE_DAYS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Entry:
+    """One remembered wording for one reply; copies of the same wording add up here."""
+
+    found: frozenset[str]
     size: float
-    """Total weight of the remembered query's features."""
+    """Total weight of the wording's features."""
     phrase: str
-    weight: float
-    """Its decay: 1 today, 0.5 two weeks ago."""
+    weight: float = 0.0
+    """Summed decay of its copies: 1 per copy today, 0.5 per copy two weeks ago."""
+    copies: int = 0
 
 
 class LearnedAnswers:
     """The remembered (query → reply) pairs of one or more usage records, ready to be asked on
-    every keystroke: an inverted index from feature (character pair or character) to remembered query."""
+    every keystroke: an inverted index from feature (character pair or character) to the
+    remembered wordings holding it.
+
+    A query looks only into the postings of its rarer features: a wording at least SIMILAR
+    (Dice ≥ 0.5) shares a third of the query's weight with it, so the commonest features
+    making up less than a third can be skipped without missing one (prefix filtering); the
+    candidates found are then scored on their whole feature sets. Identical wordings for one
+    reply are one entry. Measured in benchmarks/learned_bench.py."""
 
     def __init__(
         self,
@@ -112,46 +123,70 @@ class LearnedAnswers:
         now: dt.datetime | None = None,
         stopwords: Collection[str] = (),
     ) -> None:
-        now = now or dt.datetime.now()
+        self._now = now
         self._folder = Folder()
         self._stopwords = frozenset(stopwords)
         self._entries: list[_Entry] = []
+        self._by_key: dict[tuple[str, str], _Entry] = {}
         self._by_feature: dict[str, list[int]] = defaultdict(list)
+        self._features: dict[str, frozenset[str]] = {}
         for moment, query, phrase in rows:
-            try:
-                weight = decay(dt.datetime.fromisoformat(moment), now)
-            except (TypeError, ValueError):
-                continue  # a hand-edited or foreign row: skip it, never fail a search
-            found = self.features(query)
-            if weight < _FADED or not found:
-                continue
+            self.add(moment, query, phrase)
+
+    def add(self, moment: str, query: str, phrase: str) -> None:
+        """One more remembered copy (time as stored, ISO 8601). A query the record would not
+        keep (no two Chinese characters) is skipped here too, whoever wrote the row."""
+        if not is_wording(query):
+            return
+        try:
+            weight = decay(dt.datetime.fromisoformat(moment), self._now or dt.datetime.now())
+        except (TypeError, ValueError):
+            return  # a hand-edited or foreign row: skip it, never fail a search
+        if weight < _FADED:
+            return
+        if (found := self._features.get(query)) is None:
+            found = self._features[query] = self.features(query)
+        if not found:
+            return
+        key = (" ".join(sorted(found)), phrase)
+        if (entry := self._by_key.get(key)) is None:
+            entry = self._by_key[key] = _Entry(found, _total(found), phrase)
             for feature in found:
                 self._by_feature[feature].append(len(self._entries))
-            self._entries.append(_Entry(_total(found), phrase, weight))
+            self._entries.append(entry)
+        entry.weight += weight
+        entry.copies += 1
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return sum(entry.copies for entry in self._entries)
 
     def features(self, text: str) -> frozenset[str]:
         return features(text, self._folder.fold, self._stopwords)
 
     def evidence(self, query: str) -> dict[str, tuple[float, int]]:
-        """Per reply id: the summed decayed similarity of the remembered queries like ``query``,
-        and how many they are."""
+        """Per reply id: the summed decayed similarity of the remembered copies of wordings
+        like ``query``, and how many copies they are."""
         wanted = self.features(query)
         size = _total(wanted)
-        shared: dict[int, float] = defaultdict(float)
-        for feature in wanted:
-            weight = _weight(feature)
-            for number in self._by_feature.get(feature, ()):
-                shared[number] += weight
+        if not size:
+            return {}
+        postings = self._by_feature
+        # Rarest first; stop once what is left weighs less than the third any match shares.
+        ordered = sorted(wanted, key=lambda feature: len(postings.get(feature, ())))
+        left = size
+        candidates: set[int] = set()
+        for feature in ordered:
+            if left < size / 3:
+                break
+            candidates.update(postings.get(feature, ()))
+            left -= _weight(feature)
         totals: dict[str, tuple[float, int]] = {}
-        for number, common in shared.items():
+        for number in candidates:
             entry = self._entries[number]
-            score = 2 * common / (entry.size + size)
+            score = 2 * _total(wanted & entry.found) / (entry.size + size)
             if score >= SIMILAR:
                 value, copies = totals.get(entry.phrase, (0.0, 0))
-                totals[entry.phrase] = (value + score * entry.weight, copies + 1)
+                totals[entry.phrase] = (value + score * entry.weight, copies + entry.copies)
         return totals
 
     def first(self, query: str) -> list[str]:

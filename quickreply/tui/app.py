@@ -22,6 +22,7 @@ from textual.command import Hit as PaletteHit
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from .. import clipboard, store
 from ..learned import LearnedAnswers
@@ -30,7 +31,7 @@ from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..rules import SendCheck, load_rules
 from ..sanitize import visible
 from ..search import Hit
-from ..usage import UsageLog
+from ..usage import UsageLog, mask_digits
 from ..usage import default_path as default_usage_path
 from ..watch import snapshot
 from .screens.help import HelpScreen
@@ -113,7 +114,8 @@ class QuickReplyApp(App[None]):
         self.usage = usage
         self._history_off_told = False
         self.popularity: dict[str, float] = usage.popularity() if usage else {}
-        self.learned: LearnedAnswers | None = self._learn() if usage else None
+        self.learned: LearnedAnswers | None = None
+        """Built off the UI thread after mounting (see _load_learned); None until then."""
         self.copier: Copier = copier or self._copy_with_fallback
         self.clock = clock or library.clock
         self.last_values: dict[str, str] = {}
@@ -135,6 +137,7 @@ class QuickReplyApp(App[None]):
             self.set_interval(RELOAD_INTERVAL, self._check_files)
         self._announce_problems()
         self._tell_if_history_off()
+        self._load_learned()
         if self.start_in_editor:
             self.action_open_editor()
 
@@ -157,11 +160,29 @@ class QuickReplyApp(App[None]):
             query, stage=stage, limit=limit, usage=self.popularity, learned=self.learned
         )
 
-    def _learn(self) -> LearnedAnswers | None:
-        """The learned answers of the usage record, folded with the library's stopwords."""
+    @work(thread=True, exclusive=True, group="learned")
+    def _load_learned(self) -> None:
+        """The learned answers of the usage record, folded with the library's stopwords. In a
+        worker: thousands of remembered wordings take a moment (benchmarks/learned_bench.py).
+        Exclusive: a newer load (after F8, a reload) wins over an older one still running."""
         if self.usage is None:
-            return None
-        return LearnedAnswers(self.usage.learned(), stopwords=self.library.index.stopwords)
+            return
+        learned = LearnedAnswers(self.usage.learned(), stopwords=self.library.index.stopwords)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._use_learned, learned)
+
+    def _use_learned(self, learned: LearnedAnswers) -> None:
+        changed = bool(learned) or bool(self.learned)
+        self.learned = learned
+        if changed:
+            self._research()
+
+    def _learned_copy(self, moment: str, query: str, phrase: str) -> None:
+        """One more remembered copy, on the UI thread (searches read the index there)."""
+        if self.learned is None:
+            self._load_learned()  # still loading: load again, this copy included
+        else:
+            self.learned.add(moment, query, phrase)
 
     # --- reloading --------------------------------------------------------------------------------
 
@@ -181,7 +202,7 @@ class QuickReplyApp(App[None]):
         """Use the reloaded books and rules; the query and the selected reply stay."""
         self.library = library
         self.send_check = checks
-        self.learned = self._learn()  # the stopwords may have changed with synonyms.toml
+        self._load_learned()  # the stopwords may have changed with synonyms.toml
         name = self.shop.name if self.shop else None
         try:
             self.shop = library.shop(name)
@@ -220,8 +241,9 @@ class QuickReplyApp(App[None]):
             )
             self.popularity = self.usage.popularity()
             if top is not None and top != phrase.id:
-                self.usage.record_learned(query, phrase.id)
-                self.learned = self._learn()
+                moment = dt.datetime.now().isoformat(timespec="seconds")
+                if self.usage.record_learned(query, phrase.id, when=dt.datetime.fromisoformat(moment)):
+                    self.call_from_thread(self._learned_copy, moment, mask_digits(query.strip()), phrase.id)
             self.call_from_thread(self._tell_if_history_off)
 
     def _tell_if_history_off(self) -> None:
@@ -292,13 +314,12 @@ class QuickReplyApp(App[None]):
             self.call_from_thread(self.notify, T.learned_off, markup=False)
             return
         count = self.usage.forget(phrase.id)
-        self.learned = self._learn()
+        self.call_from_thread(self._load_learned)
         if count is None:
             self.call_from_thread(self._tell_if_history_off)
             return
         message = T.learned_forgotten if count else T.learned_nothing
         self.call_from_thread(self.notify, message.format(title=phrase.title, count=count), markup=False)
-        self.call_from_thread(self._research)
 
     def _research(self) -> None:
         screen = self.main

@@ -97,3 +97,19 @@ async def test_no_history_neither_learns_nor_uses(
         await settle(app, pilot)
         assert any(n.message == T.learned_off for n in app._notifications)
     assert len(clipboard.copies) == 2
+
+
+async def test_what_was_learned_before_counts_from_the_start(make: AppFactory, books: Path) -> None:
+    """Pairs from earlier sessions are loaded (off the UI thread) when the app starts."""
+    from quickreply.usage import UsageLog, default_path
+
+    log = UsageLog(default_path())
+    for _ in range(2):
+        log.record_learned(WORDING, "stalled")
+    log.close()
+    app = make(books, history=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.learned is not None and len(app.learned) == 2
+        await pilot.press(*SIMILAR_WORDING)
+        assert ids(app)[0] == "stalled"

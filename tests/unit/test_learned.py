@@ -267,3 +267,38 @@ def test_suggest_lists_wordings_search_does_not_find(library: Library) -> None:
     assert len(suggestions) == 1
     assert suggestions[0].phrase == "stalled" and suggestions[0].title == "物流不更新"
     assert suggestions[0].wordings == [("快递三天了都没动", 2), ("快递好几天都没动了", 1)]
+
+
+def test_identical_wordings_are_one_entry_that_counts_every_copy(library: Library) -> None:
+    taught = learned(library, ("快递三天了都没动", "stalled"), ("快递三天了，都没动", "stalled"))
+    assert len(taught) == 2 and len(taught._entries) == 1
+    assert taught.evidence("快递三天了都没动") == {"stalled": (2.0, 2)}
+    taught.add(TODAY, "物", "stalled")  # not a wording: skipped, as the record skips it
+    taught.add("yesterday", "快递三天了都没动", "stalled")
+    assert len(taught) == 2
+
+
+def test_prefix_filtering_finds_what_comparing_with_every_wording_finds(library: Library) -> None:
+    """The index skips the commonest features of a query; it must miss no similar wording."""
+    import random
+
+    rng = random.Random(3)
+    alphabet = "快递物流没动发货退款包邮天吗了几到"
+    rows = [
+        (TODAY, "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 9))), f"r{rng.randint(0, 9)}")
+        for _ in range(400)
+    ]
+    taught = LearnedAnswers(rows, now=NOW, stopwords=library.index.stopwords)
+    for _ in range(200):
+        query = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 9)))
+        wanted = taught.features(query)
+        expected: dict[str, tuple[float, int]] = {}
+        for _, text, phrase in rows:
+            found = taught.features(text)
+            if found and (score := similarity(wanted, found)) >= SIMILAR:
+                value, copies = expected.get(phrase, (0.0, 0))
+                expected[phrase] = (value + score, copies + 1)
+        got = taught.evidence(query)
+        assert got.keys() == expected.keys(), query
+        for phrase, (value, copies) in expected.items():
+            assert got[phrase][1] == copies and abs(got[phrase][0] - value) < 1e-9
