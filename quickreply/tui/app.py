@@ -227,7 +227,8 @@ class QuickReplyApp(App[None]):
     @work(thread=True, group="copy")
     def copy_reply(self, text: str, phrase: Phrase, query: str, top: str | None = None) -> None:
         """Copy off the UI thread (xclip and friends take tens of milliseconds). ``top``: the
-        reply search alone ranked first for ``query``; copying another one teaches it."""
+        reply whose copy would teach nothing (search's own first hit, shown first; "" when
+        learned replies were shown first); copying any other remembers (query → reply)."""
         result = self.copier(text)
         # Told first: the record may wait for another process's lock, the agent must not.
         self.call_from_thread(self._copied, text, result)

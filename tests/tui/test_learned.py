@@ -113,3 +113,21 @@ async def test_what_was_learned_before_counts_from_the_start(make: AppFactory, b
         assert app.learned is not None and len(app.learned) == 2
         await pilot.press(*SIMILAR_WORDING)
         assert ids(app)[0] == "stalled"
+
+
+async def test_copying_search_top_below_a_learned_reply_corrects_it(make: AppFactory, books: Path) -> None:
+    """A wrong learned answer is not stuck: copying search's own top (now second) counts too."""
+    app = make(books, history=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*WORDING)
+        top = ids(app)[0]
+        await pilot.press("escape")
+        for _ in range(2):
+            await copy_lower(app, pilot, WORDING, "stalled")
+        await pilot.press(*WORDING)
+        assert ids(app)[:2] == ["stalled", top]
+        await pilot.press("escape")
+        for _ in range(3):
+            await copy_lower(app, pilot, WORDING, top)
+        await pilot.press(*WORDING)
+        assert ids(app)[:2] == [top, "stalled"]

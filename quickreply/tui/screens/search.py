@@ -214,9 +214,12 @@ class SearchScreen(Screen[None]):
             return
         self.quick.forget_learned(hit.phrase)
 
-    def _search_top(self) -> str | None:
-        """What search alone ranks first: the first hit learned answers did not move up."""
-        return next((hit.phrase.id for hit in self.results.hits if hit.reason != LEARNED), None)
+    def _search_top(self) -> str:
+        """The reply whose copy teaches nothing: search's own first hit, when it is shown first.
+        With learned replies in front of it, none (""): copying the learned one confirms it,
+        copying another (search's own top included) corrects it."""
+        hits = self.results.hits
+        return hits[0].phrase.id if hits and hits[0].reason != LEARNED else ""
 
     def action_next_variant(self) -> None:
         hit = self.results.selected
