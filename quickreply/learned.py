@@ -1,9 +1,10 @@
 """Learned answers: a reply the agents copy for a wording that search ranks lower comes first
 next time someone types a similar wording.
 
-The usage record keeps (query, reply) whenever the copied reply was not search's own top hit
-(usage.py, table ``learned``). A later query is compared with each remembered query by the
-character pairs they share — the measure the search's message tier uses for pasted buyer
+The usage record keeps (query, reply) whenever the copied reply was not search's own top hit,
+or learned replies were shown in front of that hit (usage.py, table ``learned``; the app
+decides, see SearchScreen._search_top). A later query is compared with each remembered query
+by the character pairs they share — the measure the search's message tier uses for pasted buyer
 messages — and every remembered copy of a reply whose query is similar enough adds evidence:
 
     evidence(reply) = Σ similarity(query, remembered) × 0.5 ** (age / 14 days)
