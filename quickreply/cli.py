@@ -170,11 +170,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .placeholders import check_usage
     from .rules import check_all, load_rules
 
     library = _load(args, _parse_now(args.now), search_index=False)  # check never searches
     rules, rule_problems = load_rules(library.directories)
     problems = [*library.problems, *rule_problems, *check_all(library.phrases, library.shops, rules)]
+    problems += check_usage(library.placeholders, library.phrases)
     today = library.clock().date()
     for phrase in library.phrases:
         if phrase.is_expired(today):
