@@ -178,7 +178,9 @@ class _Lines:
         return start
 
 
-def _check_table(path: Path, name: str, table: dict[str, Any], lines: _Lines) -> tuple[dict[str, Any], list[Problem]]:
+def _check_table(
+    path: Path, name: str, table: dict[str, Any], lines: _Lines
+) -> tuple[dict[str, Any], list[Problem]]:
     """The valid keys of one table, and a finding for each wrong one."""
     problems: list[Problem] = []
     found: dict[str, Any] = {}
@@ -204,7 +206,9 @@ def _check_table(path: Path, name: str, table: dict[str, Any], lines: _Lines) ->
             wrong("fresh", "fresh 只能是 true 或 false（不加引号）")
     if "pattern" in table:
         pattern = table["pattern"]
-        compiled = compile_pattern(pattern) if isinstance(pattern, str) and pattern else "pattern 必须是非空文字"
+        compiled = (
+            compile_pattern(pattern) if isinstance(pattern, str) and pattern else "pattern 必须是非空文字"
+        )
         if isinstance(compiled, str):
             wrong("pattern", compiled)
         else:

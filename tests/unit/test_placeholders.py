@@ -113,27 +113,45 @@ def test_filter_is_case_insensitive_substring() -> None:
     ("text", "expected"),
     [
         # unknown keys: an error, a misspelt `fresh` would offer the last buyer's number
-        ('[tracking_no]\nfersh = true\n', [(2, Severity.ERROR, "快递单号（tracking_no）：未知的字段 'fersh'")]),
-        ('[tracking_no]\nlabel = "单号"\npattern = "[a-"\n', [(3, Severity.ERROR, "单号（tracking_no）：正则表达式有误")]),
+        (
+            "[tracking_no]\nfersh = true\n",
+            [(2, Severity.ERROR, "快递单号（tracking_no）：未知的字段 'fersh'")],
+        ),
+        (
+            '[tracking_no]\nlabel = "单号"\npattern = "[a-"\n',
+            [(3, Severity.ERROR, "单号（tracking_no）：正则表达式有误")],
+        ),
         ('[x]\npattern = "(a+)+$"\n', [(2, Severity.ERROR, "x：正则里有嵌套的重复")]),
-        ('[x]\npattern = 5\n', [(2, Severity.ERROR, "x：pattern 必须是非空文字")]),
-        ('[amount]\nchoices = []\n', [(2, Severity.ERROR, "金额（amount）：choices 是空的")]),
+        ("[x]\npattern = 5\n", [(2, Severity.ERROR, "x：pattern 必须是非空文字")]),
+        ("[amount]\nchoices = []\n", [(2, Severity.ERROR, "金额（amount）：choices 是空的")]),
         ('[amount]\nchoices = ["\u200b", ""]\n', [(2, Severity.ERROR, "金额（amount）：choices 是空的")]),
         ('[amount]\nchoices = "5元"\n', [(2, Severity.ERROR, "金额（amount）：choices 必须是文字列表")]),
-        ('[amount]\nchoices = ["5元", 10]\n', [(2, Severity.ERROR, "金额（amount）：choices 必须是文字列表")]),
-        ('[order_no]\nfresh = "yes"\n', [(2, Severity.ERROR, "订单号（order_no）：fresh 只能是 true 或 false")]),
-        ('[order_no]\nlabel = 3\n', [(2, Severity.ERROR, "订单号（order_no）：label 必须是非空文字")]),
+        (
+            '[amount]\nchoices = ["5元", 10]\n',
+            [(2, Severity.ERROR, "金额（amount）：choices 必须是文字列表")],
+        ),
+        (
+            '[order_no]\nfresh = "yes"\n',
+            [(2, Severity.ERROR, "订单号（order_no）：fresh 只能是 true 或 false")],
+        ),
+        ("[order_no]\nlabel = 3\n", [(2, Severity.ERROR, "订单号（order_no）：label 必须是非空文字")]),
         ('[order_no]\nmessage = "请核对"\n', [(2, Severity.WARNING, "message 只在 pattern 不符合时显示")]),
-        ('order_no = 5\n', [(1, Severity.ERROR, "订单号（order_no）：要写成表")]),
+        ("order_no = 5\n", [(1, Severity.ERROR, "订单号（order_no）：要写成表")]),
         ('["bad-name"]\nlabel = "x"\n', [(1, Severity.ERROR, "'bad-name' 不是占位符名称")]),
         (
             '[amount]\npattern = "^\\\\d+元$"\nchoices = ["5元", "十元"]\n',
             [(3, Severity.WARNING, "选项 十元 不符合 pattern")],
         ),
         # Chinese names are quoted in TOML; the line is still found
-        ('["运单号"]\nlabel = "运单"\n\n["订单号"]\nfresh = 1\n', [(5, Severity.ERROR, "订单号：fresh 只能是")]),
+        (
+            '["运单号"]\nlabel = "运单"\n\n["订单号"]\nfresh = 1\n',
+            [(5, Severity.ERROR, "订单号：fresh 只能是")],
+        ),
         # inline tables
-        ('a = 1\norder_no = { fresh = "no" }\n', [(1, Severity.ERROR, "a：要写成表"), (2, Severity.ERROR, "fresh 只能是")]),
+        (
+            'a = 1\norder_no = { fresh = "no" }\n',
+            [(1, Severity.ERROR, "a：要写成表"), (2, Severity.ERROR, "fresh 只能是")],
+        ),
     ],
 )
 def test_wrong_shapes_are_findings_with_lines_and_labels(
@@ -193,7 +211,7 @@ def test_library_loads_specs_and_never_reads_the_file_as_a_book(tmp_path: Path, 
 def test_check_usage_warns_about_a_name_no_reply_uses(tmp_path: Path) -> None:
     from quickreply.placeholders import check_usage
 
-    directory = folder(tmp_path, "d", '[order_no]\nfresh = true\n\n[trackingno]\nfresh = true\n')
+    directory = folder(tmp_path, "d", "[order_no]\nfresh = true\n\n[trackingno]\nfresh = true\n")
     (directory / "a.toml").write_text(
         '[book]\nname = "书"\nstage = "in-sale"\n\n[[phrase]]\nid = "a"\ntitle = "t"\ntext = "{order_no}"\n',
         encoding="utf-8",
