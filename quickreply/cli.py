@@ -137,10 +137,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"找不到 id 为 {args.id!r} 的回复{close}", file=sys.stderr)
         return 1
     shop = library.shop(args.shop)  # _load has checked the name
+    used = library.template(phrase, args.variant).names
+    # A --set value the reply uses must pass its placeholders.toml pattern, as in the form.
+    refused = [
+        f"{library.placeholders.title(name)}：{problem}"
+        for name in used
+        if name in values and (problem := library.placeholders.spec(name).problem(values[name].strip()))
+    ]
+    if refused:
+        print("\n".join(refused), file=sys.stderr)
+        return 1
     try:
         filled = library.render(phrase, shop=shop, values=values, now=now, variant=args.variant)
     except MissingValuesError as error:
-        names = "、".join(error.names)
+        names = "、".join(library.placeholders.title(name) for name in error.names)
         sets = " ".join(f"--set {name}=…" for name in error.names)
         print(f"缺少取值：{names}。请用 {sets} 提供。", file=sys.stderr)
         return 1

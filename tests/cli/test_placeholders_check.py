@@ -60,3 +60,17 @@ def test_check_on_a_placeholders_file_that_is_not_toml(write_book) -> None:
     assert_no_traceback(result)
     assert result.returncode == 1
     assert "placeholders.toml:1:" in result.stdout and "UTF-8" in result.stdout
+
+
+def test_render_refuses_a_set_value_that_fails_its_pattern(write_book) -> None:
+    """`render --set` meets the same pattern as the form, said with the label."""
+    directory = write_book("a.toml", BOOK).parent
+    write_book("placeholders.toml", '[tracking_no]\nlabel = "运单号"\npattern = "[A-Z0-9]{8,20}"\n')
+    refused = run("render", "tracking", "-d", str(directory), "--set", "tracking_no=YT1")
+    assert_no_traceback(refused)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "运单号（tracking_no）：运单号的格式不对" in refused.stderr
+    missing = run("render", "tracking", "-d", str(directory))
+    assert "缺少取值：运单号（tracking_no）" in missing.stderr
+    done = run("render", "tracking", "-d", str(directory), "--set", "tracking_no=YT12345678")
+    assert done.returncode == 0 and "YT12345678" in done.stdout
