@@ -104,9 +104,29 @@ class Spec:
         return None if matched else (self.message or self.default_message())
 
     def filter(self, typed: str) -> list[str]:
-        """The choices holding ``typed`` (case-insensitive); all of them for an empty box."""
-        needle = typed.strip().casefold()
-        return [choice for choice in self.choices if needle in choice.casefold()]
+        """The choices holding ``typed`` (case-insensitive), or whose pinyin or pinyin initials
+        hold it (hb, hongbao → 10元红包: agents type pinyin in the search box too); all of
+        them for an empty box."""
+        needle = "".join(typed.split()).casefold()
+        spelled = needle.isascii() and any(char.isalpha() for char in needle)
+        return [
+            choice
+            for choice in self.choices
+            if needle in choice.casefold() or (spelled and any(needle in key for key in _pinyin_keys(choice)))
+        ]
+
+
+def _pinyin_keys(text: str) -> tuple[str, str]:
+    """``10元红包`` → ``("10yuanhongbao", "10yhb")``: full pinyin and initials, other
+    characters as they are (lower case)."""
+    from .search.pinyin import syllables
+
+    readings = syllables(text)
+    full = "".join(reading or char.casefold() for char, reading in zip(text, readings, strict=True))
+    initials = "".join(
+        reading[0] if reading else char.casefold() for char, reading in zip(text, readings, strict=True)
+    )
+    return "".join(full.split()), "".join(initials.split())
 
 
 def builtin_spec(name: str) -> Spec:

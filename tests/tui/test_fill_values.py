@@ -203,3 +203,25 @@ async def test_labels_from_the_file_head_the_fields(make: AppFactory, books: Pat
         await pilot.pause()
         labels = [str(label.visual) for label in form(app).query(".fill-label").results(Label)]
         assert labels == ["补偿金额（compensation）", "订单号（order_no）", "商品（product）"]
+
+
+async def test_an_edited_placeholders_file_applies_after_the_reload(
+    make: AppFactory, books: Path, clipboard: RecordingClipboard
+) -> None:
+    """A lead makes product fresh while the app runs: the value typed before is not offered."""
+    app = make(books)
+    async with app.run_test() as pilot:
+        await pilot.press(*"bc", "enter")
+        await pilot.pause()
+        await pilot.press("enter", *"123456", "enter", *"毛巾", "enter")
+        await settle(app, pilot)
+        assert app.last_values.get("product") == "毛巾"
+        text = textwrap.dedent(PLACEHOLDERS).replace('label = "商品"', 'label = "商品名"\nfresh = true')
+        (books / "placeholders.toml").write_text(text, encoding="utf-8")
+        app._check_files()
+        await settle(app, pilot)
+        await pilot.press(*"bc", "enter")
+        await pilot.pause()
+        assert field(app, "product").value == ""
+        labels = [str(label.visual) for label in form(app).query(".fill-label").results(Label)]
+        assert labels[-1] == "商品名（product）"

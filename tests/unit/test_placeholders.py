@@ -109,6 +109,16 @@ def test_filter_is_case_insensitive_substring() -> None:
     assert spec.filter("Q") == []
 
 
+def test_filter_by_pinyin_and_initials() -> None:
+    spec = Spec("compensation", choices=("5元无门槛券", "10元红包", "包邮"))
+    assert spec.filter("hb") == ["10元红包"]
+    assert spec.filter("hongbao") == ["10元红包"]
+    assert spec.filter("bao") == ["10元红包", "包邮"]
+    assert spec.filter("10y") == ["10元红包"]
+    assert spec.filter("红") == ["10元红包"]
+    assert spec.filter("zz") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
