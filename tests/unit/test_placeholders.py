@@ -230,3 +230,11 @@ def test_check_usage_warns_about_a_name_no_reply_uses(tmp_path: Path) -> None:
     (finding,) = check_usage(library.placeholders, library.phrases)
     assert (finding.line, finding.severity, finding.code) == (4, Severity.WARNING, "unused-placeholder")
     assert "trackingno" in finding.message
+
+
+def test_an_array_of_tables_is_a_finding_at_its_header(tmp_path: Path) -> None:
+    found = findings(tmp_path, "[x]\nfresh = 1\n\n[[tracking_no]]\nfresh = true\n")
+    assert [(line, message.split("：")[0]) for line, _severity, message in found] == [
+        (2, "x"),
+        (4, "快递单号（tracking_no）"),
+    ]
