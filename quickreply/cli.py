@@ -137,10 +137,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"找不到 id 为 {args.id!r} 的回复{close}", file=sys.stderr)
         return 1
     shop = library.shop(args.shop)  # _load has checked the name
+    used = library.template(phrase, args.variant).names
+    # A --set value the reply uses must pass its placeholders.toml pattern, as in the form.
+    refused = [
+        f"{library.placeholders.title(name)}：{problem}"
+        for name in used
+        if name in values and (problem := library.placeholders.spec(name).problem(values[name].strip()))
+    ]
+    if refused:
+        print("\n".join(refused), file=sys.stderr)
+        return 1
     try:
         filled = library.render(phrase, shop=shop, values=values, now=now, variant=args.variant)
     except MissingValuesError as error:
-        names = "、".join(error.names)
+        names = "、".join(library.placeholders.title(name) for name in error.names)
         sets = " ".join(f"--set {name}=…" for name in error.names)
         print(f"缺少取值：{names}。请用 {sets} 提供。", file=sys.stderr)
         return 1
@@ -170,11 +180,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .placeholders import check_usage
     from .rules import check_all, load_rules
 
     library = _load(args, _parse_now(args.now), search_index=False)  # check never searches
     rules, rule_problems = load_rules(library.directories)
     problems = [*library.problems, *rule_problems, *check_all(library.phrases, library.shops, rules)]
+    problems += check_usage(library.placeholders, library.phrases)
     today = library.clock().date()
     for phrase in library.phrases:
         if phrase.is_expired(today):

@@ -14,6 +14,7 @@ from . import schema
 from .books import load_dirs
 from .locations import default_phrasebook_dirs
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
+from .placeholders import Placeholders, load_placeholders
 from .sanitize import clean_text
 from .search import Hit, SearchIndex
 from .template import Filled, MissingValuesError, Template, builtin_values, parse, preview, render
@@ -41,8 +42,11 @@ class Library:
         synonym_groups: list[tuple[str, ...]],
         clock: Clock = dt.datetime.now,
         stopwords: Sequence[str] = (),
+        placeholders: Placeholders | None = None,
     ) -> None:
         self.directories = directories
+        self.placeholders = placeholders or Placeholders()
+        """Labels, fresh, patterns and choices of per-chat values (placeholders.toml)."""
         self.books = books
         self.shops = shops
         self.problems = problems
@@ -233,6 +237,8 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     searches)."""
     paths = [Path(d).expanduser() for d in directories] or default_phrasebook_dirs()
     result = load_dirs(paths)
+    placeholders, problems = load_placeholders(paths)
+    result.problems += problems
     library = Library(
         paths,
         result.books,
@@ -241,6 +247,7 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
         result.synonym_groups,
         clock or dt.datetime.now,
         result.stopwords,
+        placeholders,
     )
     if search_index:
         library.index  # noqa: B018 - built now, off the first keystroke

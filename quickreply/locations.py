@@ -58,7 +58,7 @@ def has_books(directory: Path) -> bool:
     return directory.is_dir() and any(path.name not in RESERVED_FILES for path in directory.glob("*.toml"))
 
 
-RESERVED_FILES = frozenset({"shops.toml", "synonyms.toml", "rules.toml"})
+RESERVED_FILES = frozenset({"shops.toml", "synonyms.toml", "rules.toml", "placeholders.toml"})
 """Files in a phrasebook directory that are not books."""
 
 

@@ -32,6 +32,7 @@ class Strings:
     fill_title: str = "补充本次会话的信息"
     fill_hint: str = "Enter 下一项 / 最后一项按 Enter 复制 · Esc 取消"
     fill_empty: str = "请填写 {name}"
+    fill_hint_choices: str = "↓↑ 选择 · 打字筛选 · Enter 选定（最后一项即复制）· Esc 取消"
     variant: str = "说法 {current}/{total}（Ctrl+N 换一个）"
     problems_title: str = "短语书问题"
     problems_none: str = "没有问题。"
@@ -98,6 +99,7 @@ ENGLISH = Strings(
     fill_title="Fill in this chat's details",
     fill_hint="Enter: next field / copy on the last · Esc: cancel",
     fill_empty="Please fill in {name}",
+    fill_hint_choices="↓↑ choose · type to filter · Enter takes it (copies on the last) · Esc: cancel",
     variant="Wording {current}/{total} (Ctrl+N for another)",
     problems_title="Phrasebook problems",
     problems_none="No problems.",

@@ -171,4 +171,4 @@ def test_regression_a_sellers_own_leading_apostrophe_survives_csv_import(tmp_pat
 def test_regression_an_empty_set_value_is_missing_not_an_empty_word() -> None:
     """Found: `render size-advice --set size=` printed "…选码…"."""
     result = run("render", "size-advice", "--set", "size=")
-    assert result.returncode == 1 and "缺少取值：size" in result.stderr and result.stdout == ""
+    assert result.returncode == 1 and "缺少取值：推荐尺码（size）" in result.stderr and result.stdout == ""

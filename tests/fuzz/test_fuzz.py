@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import quickreply
 from quickreply.exchange import importing
+from quickreply.placeholders import check_usage
 from quickreply.rules import check_all, load_rules
 from quickreply.template import MalformedTemplateError, MissingValuesError, parse, render
 
@@ -75,6 +76,13 @@ FRAGMENTS = [
     'message = "不行"\n',
     'groups = [["发货", "发出"]]\n',
     "[[group]]\n",
+    "[tracking_no]\n",
+    '["订单号"]\n',
+    "fresh = true\n",
+    'fresh = "yes"\n',
+    'choices = ["5元", "\\u001b[31m"]\n',
+    "choices = []\n",
+    'label = "\\u202e单号"\n',
     "{",
     "}",
     "{{",
@@ -92,7 +100,7 @@ FRAGMENTS = [
     "[" * 40,
 ]
 toml_ish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=25).map("".join)
-FILES = ["a.toml", "shops.toml", "synonyms.toml", "rules.toml"]
+FILES = ["a.toml", "shops.toml", "synonyms.toml", "rules.toml", "placeholders.toml"]
 
 
 def _write(directory: Path, name: str, data: bytes | str) -> None:
@@ -118,6 +126,10 @@ def test_fuzz_loader_never_raises(name: str, data: bytes | str, book: str) -> No
         library = quickreply.load(directory, clock=lambda: dt.datetime(2026, 11, 23, 14, 0))
         rules, _problems = load_rules(library.directories)
         check_all(library.phrases, library.shops, rules)
+        check_usage(library.placeholders, library.phrases)
+        for spec in library.placeholders.declared.values():
+            for text in (spec.title, *spec.choices):  # cleaned at load, like reply text
+                assert "\x1b" not in text and "\u202e" not in text
         for phrase in library.phrases:
             for problem in library.problems:
                 assert isinstance(problem.format(), str)

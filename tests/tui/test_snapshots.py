@@ -33,6 +33,13 @@ def test_fill_form(snap_compare) -> None:
     assert snap_compare(app(), press=[*"yfh", "enter"], terminal_size=(80, 24))
 
 
+def test_fill_form_with_choices(snap_compare) -> None:
+    """The 补偿已发放 reply asks for 补偿内容（compensation）; typing 10 left 10元无门槛券 and
+    10元红包 listed under the field, ↓ highlighted 10元红包 (bold on the primary colour); the
+    hint names ↓↑ and typing to filter."""
+    assert snap_compare(app(), press=[*"bcff", "enter", "1", "0", "down"], terminal_size=(80, 24))
+
+
 def test_help(snap_compare) -> None:
     """Every key with its description, read from the bindings."""
     assert snap_compare(app(), press=["f1"], terminal_size=(80, 24))

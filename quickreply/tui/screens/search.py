@@ -264,10 +264,11 @@ class SearchScreen(Screen[None]):
                 self._copy(phrase, variant, query, values)
             self.box.focus()
 
-        self.app.push_screen(FillForm(missing, prefill, phrase.title), filled)
+        specs = self.quick.library.placeholders.specs(missing)
+        self.app.push_screen(FillForm(missing, prefill, phrase.title, specs), filled)
 
     def _copy(self, phrase: Phrase, variant: int, query: str, values: dict[str, str]) -> None:
         reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
-        self.quick.last_values.update(values)
+        self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
         self.quick.copy_reply(reply.text, phrase, query, top=self._search_top())
         self.box.value = ""  # ready for the next buyer
