@@ -127,7 +127,14 @@ async def test_copying_search_top_below_a_learned_reply_corrects_it(make: AppFac
         await pilot.press(*WORDING)
         assert ids(app)[:2] == ["stalled", top]
         await pilot.press("escape")
-        for _ in range(3):
+        corrections = 0
+        while True:  # as many copies of search's top as it takes, but no more than three
+            await pilot.press(*WORDING)
+            if ids(app)[0] == top:
+                break
+            await pilot.press("escape")
+            assert corrections < 3, "three copies of search's own top did not correct the lesson"
             await copy_lower(app, pilot, WORDING, top)
-        await pilot.press(*WORDING)
+            corrections += 1
+        assert corrections >= 1
         assert ids(app)[:2] == [top, "stalled"]
