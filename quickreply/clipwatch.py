@@ -26,6 +26,9 @@ MIN_SENTENCE = 12
 copied a sentence of what was sent), not a buyer's question. Shorter ones (好的, 谢谢, 发货了吗)
 occur inside replies and are still buyers' words."""
 
+MIN_LITERAL = 4
+"""A reply with placeholders claims a text only with at least this many characters of its own."""
+
 OWN_COPIES_KEPT = 50
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -43,10 +46,9 @@ class _Pattern:
     pieces: tuple[str, ...]
     open_start: bool
     open_end: bool
-
-    @property
-    def literal(self) -> int:
-        return sum(len(piece) for piece in self.pieces)
+    literal: int
+    """How many characters of the reply are its own words (not placeholders)."""
+    has_slots: bool
 
     def matches(self, text: str) -> bool:
         """Glob matching, linear in the text: the first and last pieces anchored unless a
@@ -78,16 +80,25 @@ class _Pattern:
 
 
 def _pattern(template: str) -> _Pattern:
-    parts = parse(template).parts
-    pieces: list[str] = []
-    for part in parts:
-        if isinstance(part, str) and (squeezed := _squeeze(part)):
-            pieces.append(squeezed)
+    # Whitespace-only literals (and the empty one parse() may put first) are no anchor.
+    parts = [part if isinstance(part, Slot) else _squeeze(part) for part in parse(template).parts]
+    parts = [part for part in parts if part]
+    pieces = [part for part in parts if isinstance(part, str)]
     return _Pattern(
         tuple(pieces),
         open_start=bool(parts) and isinstance(parts[0], Slot),
         open_end=bool(parts) and isinstance(parts[-1], Slot),
+        literal=sum(len(piece) for piece in pieces),
+        has_slots=len(pieces) < len(parts),
     )
+
+
+def _claims(pattern: _Pattern, text: str) -> bool:
+    """With placeholders, the reply's own words must be a few characters and at least half the
+    text: "{a}的{b}" or "亲，{x}" is no claim on every message holding 的 or 亲."""
+    if not pattern.has_slots:
+        return True
+    return pattern.literal >= MIN_LITERAL and pattern.literal * 2 >= len(text)
 
 
 class KnownReplies:
@@ -98,6 +109,8 @@ class KnownReplies:
         self._patterns = [_pattern(template) for template in dict.fromkeys(templates)]
         # The longest literal of each: a quick "could it match" before the full match.
         self._keys = [max(p.pieces, key=len, default="") for p in self._patterns]
+        # Every literal in one string, for one "is it a sentence of some reply" search.
+        self._all_pieces = "\0".join(piece for p in self._patterns for piece in p.pieces)
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -108,14 +121,12 @@ class KnownReplies:
         squeezed = _squeeze(text)
         if not squeezed:
             return False
-        for key, pattern in zip(self._keys, self._patterns, strict=True):
-            # The reply's own words must make up at least half the text: "{a}的{b}" is not
-            # a claim on every message holding 的.
-            if key and key in squeezed and pattern.literal * 2 >= len(squeezed) and pattern.matches(squeezed):
-                return True
-            if len(squeezed) >= MIN_SENTENCE and any(squeezed in piece for piece in pattern.pieces):
-                return True
-        return False
+        if len(squeezed) >= MIN_SENTENCE and squeezed in self._all_pieces:
+            return True
+        return any(
+            key and key in squeezed and _claims(pattern, squeezed) and pattern.matches(squeezed)
+            for key, pattern in zip(self._keys, self._patterns, strict=True)
+        )
 
 
 def looks_like_buyer_message(text: str, replies: KnownReplies | Iterable[str]) -> bool:

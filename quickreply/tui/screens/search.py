@@ -68,6 +68,7 @@ class SearchScreen(Screen[None]):
             "toggle_clipboard_watch",
             T.key_clipboard_watch,
             id="search.clipboard-watch",
+            show=False,  # at 80 columns it would push F1 帮助 out of the footer; F1 lists it
             tooltip="开/关：在聊天窗口复制买家的消息，这里自动搜索并选中最合适的回复（同 --watch）",
         ),
     ]
