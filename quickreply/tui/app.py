@@ -43,7 +43,7 @@ from .strings import T
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
 CLOCK_INTERVAL = 15.0
-CLIPBOARD_POLL_INTERVAL = 0.25  # seconds between looks at the clipboard: ≤ 0.5 s to a query
+CLIPBOARD_POLL_INTERVAL = 0.2  # seconds between looks at the clipboard: ≤ 0.5 s to a query
 
 
 class ShopCommands(Provider):
