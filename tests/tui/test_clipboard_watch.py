@@ -240,3 +240,15 @@ async def test_f7_is_in_the_help(watching) -> None:
         await pilot.press("f1")
         shown = str(app.screen.query_one("#help-keys").visual)
         assert "f7" in shown and "监听剪贴板" in shown
+
+
+async def test_hostile_clipboard_text_is_data(watching, board: FakeSystemClipboard) -> None:
+    """Clipboard text comes from anywhere: markup stays literal, escape sequences are dropped."""
+    app = watching()
+    async with app.run_test() as pilot:
+        await polled(app, pilot)
+        board.set("[@click=app.quit]退货[/]\x1b]52;c;cm0gLXJmIH4=\x07怎么退\u202e")
+        await until(pilot, lambda: app.main.box.value != "", "the message became the query")
+        await pilot.pause()
+        assert app.main.box.value == "[@click=app.quit]退货[/]怎么退"
+        assert app.is_running
