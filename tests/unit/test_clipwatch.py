@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quickreply import clipboard
 from quickreply.clipboard import ClipboardUnavailable
@@ -199,3 +202,23 @@ def test_an_own_copy_no_book_holds_is_still_skipped() -> None:
     board.text = "亲，今天下单明天就发哦"
     assert looks_like_buyer_message(board.text, KNOWN)
     assert watch.poll(KnownReplies([])) is None
+
+
+@given(
+    pieces=st.lists(st.text(alphabet="ab的", min_size=1, max_size=3), max_size=4),
+    open_start=st.booleans(),
+    open_end=st.booleans(),
+    text=st.text(alphabet="ab的", max_size=10),
+)
+def test_glob_matching_agrees_with_a_regex(
+    pieces: list[str], open_start: bool, open_end: bool, text: str
+) -> None:
+    """The linear matcher answers as ``re.fullmatch`` with ``.*`` for each placeholder would."""
+    from quickreply.clipwatch import _Pattern
+
+    pattern = _Pattern(tuple(pieces), open_start, open_end, sum(map(len, pieces)), True)
+    regex = ".*".join(re.escape(piece) for piece in pieces)
+    regex = "(?s)" + (".*" if open_start else "") + regex + (".*" if open_end else "")
+    if not pieces:
+        regex = "(?s).*" if open_start or open_end else ""
+    assert pattern.matches(text) is bool(re.fullmatch(regex, text))
