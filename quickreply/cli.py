@@ -20,6 +20,7 @@ from .sanitize import json_text, visible_output
 from .template import MalformedTemplateError, MissingValuesError
 
 DIR_HELP = "短语目录（可重复，多个目录的书会合并）；默认依次为 QUICKREPLY_DIR、用户配置目录、内置短语"
+WATCH_HELP = "监听剪贴板：在聊天窗口复制买家的消息，界面自动搜索并选中回复，Enter 复制（界面里 F7 开关）"
 
 
 class UsageError(Exception):
@@ -572,6 +573,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
             history=not args.no_history,
             clock=(lambda: now) if now is not None else None,
             start_in_editor=getattr(args, "command", None) == "edit",
+            clipboard_watch=args.watch,
         )
     except KeyError:
         # Only on this error path: load again to name the shops there are.
@@ -620,6 +622,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="电商客服快捷回复：搜索、填充、复制。不带子命令时打开界面。",
     )
     parser.add_argument("--no-history", action="store_true", help="不记录、不使用使用频率")
+    parser.add_argument("--watch", action="store_true", help=WATCH_HELP)
     # Plain ArgumentParser for subcommands: their namespaces are merged by parse_args only.
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=argparse.ArgumentParser)
 
@@ -667,6 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument(
         "--no-history", action="store_true", default=argparse.SUPPRESS, help="不记录、不使用使用频率"
     )
+    edit.add_argument("--watch", action="store_true", default=argparse.SUPPRESS, help=WATCH_HELP)
     edit.set_defaults(handler=cmd_tui)
 
     exporting = commands.add_parser(

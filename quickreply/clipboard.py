@@ -133,6 +133,34 @@ def paste_from_system() -> str:
         raise ClipboardUnavailable(str(error)) from error
 
 
+_NO_TEXT = ("not available", "No selection", "Nothing is copied")
+"""How xclip ("Error: target STRING not available") and wl-paste say the clipboard holds no
+text (empty, or an image): nothing to read, unlike a clipboard that cannot be read at all."""
+
+
+def peek_system() -> str:
+    """The clipboard's text for watching it: "" when it holds no text; raises
+    ClipboardUnavailable only when it cannot be read (no X server, no tool)."""
+    commands = _commands()
+    if commands is None:
+        try:
+            return paste_from_system()
+        except ClipboardUnavailable as error:  # pyperclip's advice runs to ten lines
+            raise ClipboardUnavailable(_first_line(str(error))) from error
+    try:
+        done = subprocess.run(commands[1], capture_output=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ClipboardUnavailable(f"{commands[1][0]} 无法运行：{error}") from error
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace")
+        if any(words in said for words in _NO_TEXT):
+            return ""
+        raise ClipboardUnavailable(
+            f"{commands[1][0]} 读不出剪贴板（退出码 {done.returncode}）{_first_line(said)}"
+        )
+    return done.stdout.decode("utf-8", "replace")
+
+
 def osc52(text: str) -> str:
     """The escape sequence asking the terminal to set its clipboard to ``text``."""
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")

@@ -22,9 +22,10 @@ from textual.command import Hit as PaletteHit
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from .. import clipboard, store
+from ..clipwatch import ClipboardWatch, KnownReplies
 from ..learned import LearnedAnswers
 from ..library import Library, load
 from ..model import Phrase, Problem, Severity, Shop, Stage
@@ -43,6 +44,7 @@ from .strings import T
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
 CLOCK_INTERVAL = 15.0
+CLIPBOARD_POLL_INTERVAL = 0.2  # seconds between looks at the clipboard: ≤ 0.5 s to a query
 
 
 class ShopCommands(Provider):
@@ -105,6 +107,8 @@ class QuickReplyApp(App[None]):
         clock: Callable[[], dt.datetime] | None = None,
         watch: bool = True,
         start_in_editor: bool = False,
+        clipboard_watch: bool = False,
+        clipboard_source: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
         self.start_in_editor = start_in_editor
@@ -121,6 +125,12 @@ class QuickReplyApp(App[None]):
         self.last_values: dict[str, str] = {}
         self.watching = watch
         self._files = snapshot(library.directories)
+        self.clipboard_watch = ClipboardWatch(clipboard_source or clipboard.peek_system)
+        """The clipboard watch (--watch, F7), not the phrasebook watch above."""
+        self.clipboard_watching = False
+        self._start_clipboard_watch = clipboard_watch
+        self._clipboard_worker: Worker[None] | None = None
+        self._known_replies: tuple[Library, KnownReplies] | None = None
 
     # --- life cycle -------------------------------------------------------------------------------
 
@@ -138,6 +148,8 @@ class QuickReplyApp(App[None]):
         self._announce_problems()
         self._tell_if_history_off()
         self._load_learned()
+        if self._start_clipboard_watch:  # after the first frame: the status line exists then
+            self.call_after_refresh(self.set_clipboard_watch, True, announce=False)
         if self.start_in_editor:
             self.action_open_editor()
 
@@ -229,6 +241,7 @@ class QuickReplyApp(App[None]):
         """Copy off the UI thread (xclip and friends take tens of milliseconds). ``top``: the
         reply whose copy would teach nothing (search's own first hit, shown first; "" when
         learned replies were shown first); copying any other remembers (query → reply)."""
+        self.clipboard_watch.note_own_copy(text)  # before it lands: the watch must not take it back
         result = self.copier(text)
         # Told first: the record may wait for another process's lock, the agent must not.
         self.call_from_thread(self._copied, text, result)
@@ -260,6 +273,64 @@ class QuickReplyApp(App[None]):
             self.notify(T.copied_terminal, markup=False, timeout=4)
         else:
             self.push_screen(ManualCopyScreen(text, result.detail))
+
+    # --- clipboard watch --------------------------------------------------------------------------
+
+    def set_clipboard_watch(self, on: bool, *, announce: bool = True) -> None:
+        """Start or stop watching the clipboard for buyers' messages."""
+        if on == self.clipboard_watching:
+            return
+        self.clipboard_watching = on
+        if on:
+            self.clipboard_watch.restart()  # what is on the clipboard now is not new
+            self._clipboard_worker = self._poll_clipboard()
+        elif self._clipboard_worker is not None:
+            self._clipboard_worker.cancel()
+            self._clipboard_worker = None
+        if announce:
+            self.notify(T.clipboard_watch_on if on else T.clipboard_watch_off, markup=False, timeout=3)
+        self.main.refresh_status()
+
+    def _replies(self) -> KnownReplies:
+        """The replies of the library in use, built once per (re)load, in the watch thread."""
+        library = self.library
+        if self._known_replies is None or self._known_replies[0] is not library:
+            replies = KnownReplies(wording for phrase in library.phrases for wording in phrase.wordings)
+            self._known_replies = (library, replies)
+        return self._known_replies[1]
+
+    @work(thread=True, exclusive=True, group="clipboard-watch")
+    def _poll_clipboard(self) -> None:
+        """Look at the clipboard every CLIPBOARD_POLL_INTERVAL until cancelled (F7, exit).
+        Off the UI thread: reading it runs xclip, which would stall typing."""
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                query = self.clipboard_watch.poll(self._replies())
+            except Exception as error:  # any way of failing to read: watch off and say why
+                reason = str(error) or type(error).__name__
+                self._from_watch(worker, self._clipboard_unreadable, reason)
+                return
+            if query is not None:
+                self._from_watch(worker, self._clipboard_message, query)
+            worker.cancelled_event.wait(CLIPBOARD_POLL_INTERVAL)
+
+    def _from_watch(self, worker: Worker[None], callback: Callable[[str], None], text: str) -> None:
+        if worker.is_cancelled:
+            return  # switched off (or quitting) while this look was under way
+        try:
+            self.call_from_thread(callback, text)
+        except RuntimeError:
+            pass  # the app closed in between: nobody to tell
+
+    def _clipboard_message(self, query: str) -> None:
+        if self.clipboard_watching:
+            self.main.take_clipboard_message(query)
+
+    def _clipboard_unreadable(self, reason: str) -> None:
+        self.set_clipboard_watch(False, announce=False)
+        message = T.clipboard_watch_failed.format(reason=reason)
+        self.notify(message, severity="warning", markup=False, timeout=10)
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -392,8 +463,11 @@ def make_app(
     clock: Callable[[], dt.datetime] | None = None,
     watch: bool = True,
     start_in_editor: bool = False,
+    clipboard_watch: bool = False,
+    clipboard_source: Callable[[], str] | None = None,
 ) -> QuickReplyApp:
-    """Build the app for the CLI and for tests."""
+    """Build the app for the CLI and for tests. ``clipboard_watch`` starts with the clipboard
+    watched (--watch); ``clipboard_source`` reads the clipboard (tests pass a fake)."""
     library = load(*(directories or []), clock=clock)
     for directory in library.directories:
         store.remove_stale_temporaries(directory)  # left by a save that crashed; old ones only
@@ -414,4 +488,6 @@ def make_app(
         clock=clock,
         watch=watch,
         start_in_editor=start_in_editor,
+        clipboard_watch=clipboard_watch,
+        clipboard_source=clipboard_source,
     )

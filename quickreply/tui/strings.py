@@ -77,6 +77,18 @@ class Strings:
     guard_no: str = "不复制 (N)"
     key_guard_yes: str = "仍要复制"
     key_guard_no: str = "不复制"
+    # Clipboard watch (--watch, F7): a buyer's message copied in the chat becomes the query
+    key_clipboard_watch: str = "监听剪贴板"
+    clipboard_watching: str = "监听剪贴板"
+    from_clipboard: str = "来自剪贴板"
+    clipboard_watch_on: str = "已开始监听剪贴板：在聊天窗口复制买家的消息，这里就会搜索，Enter 复制回复"
+    clipboard_watch_off: str = "已停止监听剪贴板"
+    clipboard_watch_failed: str = (
+        "读不出剪贴板，已停止监听：{reason}（SSH 等没有图形界面时无法监听；F7 重试）"
+    )
+    clipboard_not_replaced: str = (
+        "剪贴板有新的买家消息，但搜索框里是你输入的内容，没有替换（Esc 清空后再复制一次）"
+    )
 
 
 ENGLISH = Strings(
@@ -142,6 +154,16 @@ ENGLISH = Strings(
     guard_no="Don't copy (N)",
     key_guard_yes="Copy anyway",
     key_guard_no="Don't copy",
+    key_clipboard_watch="Watch clipboard",
+    clipboard_watching="watching clipboard",
+    from_clipboard="from clipboard",
+    clipboard_watch_on="Watching the clipboard: copy a buyer's message in the chat, Enter copies the reply",
+    clipboard_watch_off="Stopped watching the clipboard",
+    clipboard_watch_failed=(
+        "Cannot read the clipboard; stopped watching: {reason} (no GUI over SSH; F7 retries)"
+    ),
+    clipboard_not_replaced="A new buyer message is on the clipboard, but you are typing; not replaced "
+    "(Esc, then copy it again)",
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()

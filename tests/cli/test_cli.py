@@ -323,6 +323,33 @@ def test_edit_and_app_options_in_either_place() -> None:
     assert (app.command, app.shop, app.no_history) == (None, "乙店", False)
 
 
+def test_watch_before_or_after_edit_reaches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--watch (clipboard watch) is an app option: before the command, or after `edit`."""
+    import quickreply.tui.app
+    from quickreply.cli import cmd_tui, parse_args
+
+    built: list[dict[str, object]] = []
+
+    class NotRun:
+        def run(self) -> None:
+            pass
+
+    def fake_make_app(directories, **options):
+        built.append(options)
+        return NotRun()
+
+    monkeypatch.setattr(quickreply.tui.app, "make_app", fake_make_app)
+    for argv, expected in [
+        (["--watch"], True),
+        (["--watch", "edit"], True),
+        (["edit", "--watch"], True),
+        (["edit"], False),
+        ([], False),
+    ]:
+        assert cmd_tui(parse_args(argv)) == 0
+        assert built[-1]["clipboard_watch"] is expected, argv
+
+
 def test_usage_errors_are_in_chinese() -> None:
     """argparse has no Chinese catalogue: `--limit abc` said "invalid int value" to an agent."""
     done = run("search", "--limit", "abc", "包邮")

@@ -66,3 +66,47 @@ async def test_enter_copies_to_the_system_clipboard(x_display: str, monkeypatch:
         assert any(n.message == "已复制" for n in app._notifications)
     expected = app.library.render("invoice-yes", shop=app.shop).text
     assert read_clipboard(x_display) == expected
+
+
+def write_clipboard(display: str, text: str) -> None:
+    # xclip stays behind to serve the selection: no pipes it could hold open.
+    subprocess.run(
+        ["xclip", "-selection", "clipboard"],
+        input=text.encode("utf-8"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "DISPLAY": display},
+        timeout=10,
+        check=True,
+    )
+
+
+async def test_watch_copied_buyer_message_then_one_enter(
+    x_display: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's goal, through the real clipboard: copy the buyer's message (xclip), press
+    Enter once, and the right reply is on the clipboard."""
+    monkeypatch.setenv("DISPLAY", x_display)
+    app = make_app(
+        [bundled_phrasebooks()], history=False, clock=lambda: FROZEN_NOW, watch=False, clipboard_watch=True
+    )
+
+    async def until(condition, what: str) -> None:  # the watch worker never completes
+        for _ in range(400):
+            if condition():
+                return
+            await pilot.pause(0.05)
+        raise AssertionError(f"never happened: {what}")
+
+    async with app.run_test(notifications=True) as pilot:
+        await until(lambda: app.clipboard_watch.looks >= 1, "the watch took its first look")
+        write_clipboard(x_display, "能开发票吗\n")
+        await until(lambda: app.main.box.value == "能开发票吗", "the buyer's message became the query")
+        await pilot.press("enter")
+        await until(lambda: any(n.message == "已复制" for n in app._notifications), "copied")
+        expected = app.library.render("invoice-yes", shop=app.shop).text
+        assert read_clipboard(x_display) == expected
+        looks = app.clipboard_watch.looks
+        await until(lambda: app.clipboard_watch.looks >= looks + 2, "the watch saw our copy")
+        assert app.main.box.value == ""  # our own copy did not come back as a query
+        assert app.clipboard_watching

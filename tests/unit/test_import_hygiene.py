@@ -8,7 +8,8 @@ import sys
 
 def test_core_does_not_import_textual() -> None:
     code = (
-        "import sys, quickreply, quickreply.cli, quickreply.clipboard, quickreply.learned;"
+        "import sys, quickreply, quickreply.cli, quickreply.clipboard, quickreply.learned,"
+        " quickreply.clipwatch;"
         "quickreply.load(quickreply.locations.bundled_phrasebooks()).search('发票');"
         "print('textual' in sys.modules)"
     )

@@ -72,6 +72,14 @@ class SearchScreen(Screen[None]):
         Binding(
             "pagedown", "page(1)", T.key_page_down, id="search.page-down", show=False, tooltip="下一页结果"
         ),
+        Binding(
+            "f7",
+            "toggle_clipboard_watch",
+            T.key_clipboard_watch,
+            id="search.clipboard-watch",
+            show=False,  # at 80 columns it would push F1 帮助 out of the footer; F1 lists it
+            tooltip="开/关：在聊天窗口复制买家的消息，这里自动搜索并选中最合适的回复（同 --watch）",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -81,6 +89,8 @@ class SearchScreen(Screen[None]):
         self.allowed: set[tuple[str, tuple[str, ...]]] = set()
         """Flagged replies the agent chose to copy anyway: not asked again this session (keyed
         by the wording too, so a reply edited since is asked about afresh)."""
+        self.clipboard_query: str | None = None
+        """The query the clipboard watch put in the box, until the agent changes it."""
 
     @property
     def quick(self) -> QuickReplyApp:
@@ -114,7 +124,13 @@ class SearchScreen(Screen[None]):
         return self.query_one(SearchBox)
 
     def refresh_status(self) -> None:
-        self.query_one(StatusBar).show(self.quick.shop, stage_label(self.stage), self.quick.clock())
+        self.query_one(StatusBar).show(
+            self.quick.shop,
+            stage_label(self.stage),
+            self.quick.clock(),
+            watching=self.quick.clipboard_watching,
+            from_clipboard=self.clipboard_query is not None,
+        )
 
     def run_search(self, keep: str | None = None) -> None:
         """Re-rank for the current query and stage; keep ``keep`` selected if still there."""
@@ -146,6 +162,9 @@ class SearchScreen(Screen[None]):
     @on(Input.Changed, "#query")
     def query_changed(self) -> None:
         self.variant = 0
+        if self.clipboard_query is not None and self.box.value != self.clipboard_query:
+            self.clipboard_query = None  # the agent typed (or copied): the query is theirs now
+            self.refresh_status()
         self.run_search()
 
     @on(ResultList.OptionHighlighted)
@@ -175,7 +194,29 @@ class SearchScreen(Screen[None]):
             self.run_search(keep=self._selected_id())
         self.box.focus()
 
+    def take_clipboard_message(self, query: str) -> None:
+        """A buyer's message seen by the clipboard watch becomes the query, its best reply
+        selected; Enter copies it. Never over what the agent is typing, and not while a
+        form or another screen is open (the agent may be copying values for it)."""
+        if self.app.screen is not self:
+            return
+        value = self.box.value
+        if value.strip() and value != self.clipboard_query:
+            self.notify(T.clipboard_not_replaced, markup=False, timeout=4)
+            return
+        self.clipboard_query = query
+        if value == query:
+            self.run_search()  # no Changed event: select the best reply again
+        else:
+            self.box.value = query
+        # Selected, so typing replaces it rather than adding to the buyer's words.
+        self.box.select_all()
+        self.refresh_status()
+
     # --- actions ------------------------------------------------------------------------------
+
+    def action_toggle_clipboard_watch(self) -> None:
+        self.quick.set_clipboard_watch(not self.quick.clipboard_watching)
 
     def _selected_id(self) -> str | None:
         hit = self.results.selected

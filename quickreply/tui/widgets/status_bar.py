@@ -22,8 +22,22 @@ def cutoff_note(shop: Shop | None, now: dt.datetime) -> str:
 
 
 class StatusBar(Static):
-    def show(self, shop: Shop | None, stage_label: str, now: dt.datetime) -> None:
+    def show(
+        self,
+        shop: Shop | None,
+        stage_label: str,
+        now: dt.datetime,
+        *,
+        watching: bool = False,
+        from_clipboard: bool = False,
+    ) -> None:
+        """``watching``: the clipboard watch is on; ``from_clipboard``: the query came from it."""
         name = shop.name if shop else T.no_shop
+        watch: list[str | tuple[str, str]] = []
+        if watching:
+            watch = ["  ", (T.clipboard_watching, "bold $accent")]
+            if from_clipboard:
+                watch += [" · ", (T.from_clipboard, "bold $accent")]
         self.update(
             Content.assemble(
                 (f" {name} ", "bold reverse $primary"),
@@ -33,5 +47,6 @@ class StatusBar(Static):
                 (now.strftime("%H:%M"), "bold"),
                 " · ",
                 cutoff_note(shop, now),
+                *watch,
             )
         )
