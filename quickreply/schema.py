@@ -219,6 +219,9 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
         if table.get("variants"):
             found.add("variants", "分段回复（parts）不能有其他说法（variants）", "parts-and-variants")
         text = join_parts(parts)
+    elif _SEPARATOR_LINE.search(text):
+        message = f"回复内容中有单独一行 {PART_SEPARATOR}：在编辑器里保存或从表格导入时，它会把回复分成几条发送"
+        found.add("text", message, "separator-in-text", Severity.WARNING)
     note = text_field("note", multiline=True, required=False)
     keys = list_field("keys", multiline=False)
     tags = list_field("tags", multiline=False)
