@@ -220,7 +220,9 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
             found.add("variants", "分段回复（parts）不能有其他说法（variants）", "parts-and-variants")
         text = join_parts(parts)
     elif _SEPARATOR_LINE.search(text):
-        message = f"回复内容中有单独一行 {PART_SEPARATOR}：在编辑器里保存或从表格导入时，它会把回复分成几条发送"
+        message = (
+            f"回复内容中有单独一行 {PART_SEPARATOR}：在编辑器里保存或从表格导入时，它会把回复分成几段发送"
+        )
         found.add("text", message, "separator-in-text", Severity.WARNING)
     note = text_field("note", multiline=True, required=False)
     keys = list_field("keys", multiline=False)
@@ -280,7 +282,8 @@ def _check_parts(found: _Collector, table: Mapping[str, Any]) -> tuple[str, ...]
         found.add("parts", f'{name}必须是文字列表，例如 parts = ["第一段", "第二段"]，这里是 {_kind(value)}')
         return ()
     if not 2 <= len(value) <= MAX_PARTS:
-        found.add("parts", f"{name}要有 2 到 {MAX_PARTS} 段，这里是 {len(value)} 段（只有一段就写 text）", "bad-parts")
+        message = f"{name}要有 2 到 {MAX_PARTS} 段，这里是 {len(value)} 段（只有一段就写 text）"
+        found.add("parts", message, "bad-parts")
     parts: list[str] = []
     for number, item in enumerate(value):
         label = f"{name}第 {number + 1} 段"

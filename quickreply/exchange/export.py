@@ -264,10 +264,10 @@ def _markdown(phrases: Sequence[Phrase], shop: Shop | None) -> str:
                 out += ["", f"#### {_md(phrase.title)}{keys}", ""]
                 if phrase.parts:
                     # A sequence: each message on its own, numbered, as the agent sends them.
-                    out.append(f"分 {len(phrase.parts)} 条发送：")
+                    out.append(f"分 {len(phrase.parts)} 段发送：")
                 for number, part in enumerate(phrase.segments, 1):
                     if phrase.parts:
-                        out += ["", f"第 {number} 条：", ""]
+                        out += ["", f"第 {number} 段：", ""]
                     out += [f"> {line}" if line else ">" for line in _md(_readable(part, shop)).split("\n")]
                 for variant in phrase.variants:
                     out += ["", "另一种说法：", ""] + [
@@ -312,7 +312,7 @@ def _html(phrases: Sequence[Phrase], shop: Shop | None) -> str:
                 keys = "".join(f' <span class="code">{escape(key)}</span>' for key in phrase.keys)
                 out.append(f'<div class="reply"><h4>{escape(phrase.title)}{keys}</h4>')
                 if phrase.parts:
-                    out.append(f'<p>分 {len(phrase.parts)} 条发送：</p><ol class="parts">')
+                    out.append(f'<p>分 {len(phrase.parts)} 段发送：</p><ol class="parts">')
                     out += [
                         f'<li><div class="text">{escape(_readable(part, shop))}</div></li>'
                         for part in phrase.parts

@@ -415,8 +415,8 @@ def _phrase(
         if isinstance(raw_text, str | None) and not text.strip():
             return number, "回复内容为空（公式单元格没有保存结果时也是空的）"
     else:
-        items = raw_parts if isinstance(raw_parts, list) else []
-        text = clean_text(schema.join_parts([i for i in items if isinstance(i, str)])).text
+        listed = raw_parts if isinstance(raw_parts, list) else []
+        text = clean_text(schema.join_parts([i for i in listed if isinstance(i, str)])).text
     given_id = str(values.get("id") or "").strip()
     table: dict[str, Any] = {
         "id": given_id or (make_id(text) if text.strip() else ""),
