@@ -138,3 +138,15 @@ async def test_another_reply_selected_starts_afresh(
         await pilot.press("enter")
         await settle(app, pilot)
         assert clipboard.copies == ["甲一", "乙一", "乙二"]
+
+
+def test_sequence_preview_snapshot(snap_compare) -> None:
+    """The query psfd selects 运输破损分段安抚; the preview shows its three parts under 【1/3】
+    【2/3】【3/3】 with {order_no} missing in red, and the line below says
+    分 3 段发送：Enter 复制第 1 段."""
+    from quickreply.locations import bundled_phrasebooks
+    from quickreply.tui.app import make_app
+    from tests.conftest import FROZEN_NOW
+
+    app = make_app([bundled_phrasebooks()], history=False, clock=lambda: FROZEN_NOW, watch=False)
+    assert snap_compare(app, press=[*"psfd"], terminal_size=(100, 30))
