@@ -290,7 +290,8 @@ def _check_parts(found: _Collector, table: Mapping[str, Any]) -> tuple[str, ...]
         if len(item) > MAX_TEXT:
             found.add("parts", f"{label}太长（{len(item)} 字，上限 {MAX_TEXT}）", "too-long", item=number)
             continue
-        cleaned = found.cleaned("parts", clean_text(item), number)
+        # Line breaks around a message mean nothing in a chat, and the editor's box drops them.
+        cleaned = found.cleaned("parts", clean_text(item), number).strip("\n")
         if not cleaned.strip():
             found.add("parts", f"{label}是空的", "bad-parts", item=number)
         elif _SEPARATOR_LINE.search(cleaned):

@@ -94,7 +94,8 @@ def test_csv_holds_a_sequence_in_one_cell(books: Path) -> None:
 
 def test_a_workbench_sheet_with_separator_lines_imports_as_parts(tmp_path: Path) -> None:
     sheet = tmp_path / "in.csv"
-    sheet.write_text('快捷编码,快捷短语\nab,"亲，在的\r\n---\r\n请问有什么可以帮您"\ncd,单独一条\n', encoding="utf-8")
+    cells = 'ab,"亲，在的\r\n---\r\n请问有什么可以帮您"\ncd,单独一条\n'
+    sheet.write_text("快捷编码,快捷短语\n" + cells, encoding="utf-8")
     target = tmp_path / "t"
     target.mkdir()
     assert run("import", str(sheet), "-d", str(target)).returncode == 0

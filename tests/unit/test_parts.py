@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+
 import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import quickreply
 from quickreply import bookfile, schema
@@ -13,6 +18,7 @@ from quickreply.model import Stage
 from quickreply.rules import check_all, load_rules
 from quickreply.template import MissingValuesError
 
+PARTS = ("亲，非常抱歉{buyer|}", "订单 {order_no} 这边记下了", "马上给您补发，{shop_name} 出运费")
 SEQUENCE_BOOK = """
 [book]
 name = "售后"
@@ -123,7 +129,7 @@ def library(write_book) -> quickreply.Library:
 def test_loader_reads_parts(library: quickreply.Library) -> None:
     assert library.problems == []
     phrase = library.phrase("sorry-steps")
-    assert phrase.parts == ("亲，非常抱歉{buyer|}", "订单 {order_no} 这边记下了", "马上给您补发，{shop_name} 出运费")
+    assert phrase.parts == PARTS
     assert phrase.segments == phrase.parts
     assert phrase.text == "\n".join(phrase.parts)
     assert phrase.line_of("parts") == phrase.line + 3
@@ -131,7 +137,9 @@ def test_loader_reads_parts(library: quickreply.Library) -> None:
 
 
 def test_a_bad_part_points_at_its_file_and_line(write_book) -> None:
-    path = write_book("b.toml", '[book]\nname = "b"\nstage = "售后"\n\n[[phrase]]\nid = "x"\ntitle = "x"\nparts = ["只有一段"]\n')
+    book_text = '[book]\nname = "b"\nstage = "售后"\n\n[[phrase]]\nid = "x"\ntitle = "x"\n'
+    book_text += 'parts = ["只有一段"]\n'
+    path = write_book("b.toml", book_text)
     book, problems = read_book(path)
     assert book is not None and book.phrases == ()
     assert [(p.line, p.code) for p in problems] == [(8, "bad-parts")]
@@ -206,7 +214,8 @@ def test_writer_round_trips_parts_and_keeps_comments(write_book) -> None:
         path.write_text(text, encoding="utf-8")
         again, problems = read_book(path)
         assert problems == [] and again is not None
-        assert [(p.id, p.parts, p.text) for p in again.phrases] == [(p.id, p.parts, p.text) for p in book.phrases]
+        expected = [(p.id, p.parts, p.text) for p in book.phrases]
+        assert [(p.id, p.parts, p.text) for p in again.phrases] == expected
 
 
 def test_writer_turns_text_into_parts_and_back(write_book) -> None:
@@ -239,7 +248,7 @@ def test_editor_shows_parts_in_one_box_separated_by_lines(write_book) -> None:
     session = EditSession([book], [], [])
     draft_book = session.books[0]
     draft = draft_book.phrases[0]
-    assert draft.text == "亲，非常抱歉{buyer|}\n---\n订单 {order_no} 这边记下了\n---\n马上给您补发，{shop_name} 出运费"
+    assert draft.text == "\n---\n".join(PARTS)
     assert draft.to_phrase(draft_book).parts == book.phrases[0].parts
     # A lead splits the plain reply by typing a line --- into it, and saves.
     plain = dataclasses.replace(draft_book.phrases[1], text="亲，好的\n---\n还有什么可以帮您")
@@ -270,3 +279,33 @@ def test_bundled_example_is_a_sequence(bundled: quickreply.Library) -> None:
     (book,) = [book for book in bundled.books if book.path == phrase.source]
     assert book.phrases[-1] == phrase  # appended at the end of the book
     assert bundled.missing(phrase, shop=bundled.shop()) == ("order_no",)
+
+
+# --- round trips on any text -----------------------------------------------------------------------
+
+part_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Cf", "Zl", "Zp"))
+    | st.sampled_from(list('亲，"\'\\\n-=# ')),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip() and "{" not in s and "}" not in s)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.lists(part_text, min_size=2, max_size=4))
+def test_any_parts_survive_the_writer_the_editor_box_and_a_sheet_cell(write_book, parts: list[str]) -> None:
+    fields, findings = check(parts=parts)
+    if fields is None:  # e.g. a part that is only a --- line: refused, and said why
+        assert any(f.code == "bad-parts" for f in findings)
+        return
+    table = schema.phrase_table(fields)
+    book = f'[book]\nname = "b"\nstage = "售前"\n\n[[phrase]]\n{tomli_w.dumps(table)}'
+    path: Path = write_book("p.toml", book)
+    loaded, problems = read_book(path)
+    assert not [p for p in problems if p.severity.value == "error"]
+    assert loaded is not None and loaded.phrases[0].parts == fields.parts
+    again = bookfile.book_text(loaded)
+    path.write_text(again, encoding="utf-8")
+    reread, _ = read_book(path)
+    assert reread is not None and reread.phrases[0].parts == fields.parts
+    assert schema.split_parts(schema.parts_text(fields.parts)) == list(fields.parts)
