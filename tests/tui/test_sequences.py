@@ -150,3 +150,39 @@ def test_sequence_preview_snapshot(snap_compare) -> None:
 
     app = make_app([bundled_phrasebooks()], history=False, clock=lambda: FROZEN_NOW, watch=False)
     assert snap_compare(app, press=[*"psfd"], terminal_size=(100, 30))
+
+
+async def test_editor_splits_a_reply_into_parts_with_separator_lines(
+    make: AppFactory, books_copy: Path
+) -> None:
+    """A lead types a line --- into 回复内容: the preview numbers the parts, an empty part is
+    an error under the field, variants are refused, and saving writes ``parts``."""
+    from textual.widgets import TextArea
+
+    import quickreply
+    from quickreply.tui.screens.editor import EditorScreen
+
+    app = make(books_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        area = screen.query_one("#field-text", TextArea)
+        area.text = "亲，您好！\n---\n"
+        await pilot.pause()
+        assert "第 2 段是空的" in str(screen.query_one("#findings-text").visual)
+        area.text = "亲，您好！\n---\n欢迎光临{shop_name}"
+        await pilot.pause()
+        assert str(screen.query_one("#findings-text").visual) == ""
+        assert "不能有其他说法" in str(screen.query_one("#findings-variants").visual)  # 欢迎语 has some
+        screen.query_one("#field-variants", TextArea).text = ""
+        await pilot.pause()
+        assert str(screen.query_one("#findings-variants").visual) == ""
+        shown = str(screen.query_one("#editor-preview").visual)
+        assert "【1/2】\n亲，您好！\n【2/2】\n欢迎光临青禾家居旗舰店" in shown
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = quickreply.load(books_copy).phrase("greet-welcome")
+        assert saved.parts == ("亲，您好！", "欢迎光临{shop_name}")
+        assert 'parts = [\n    "亲，您好！",' in (books_copy / "01-presale.toml").read_text("utf-8")
