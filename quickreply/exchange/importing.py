@@ -404,6 +404,7 @@ def _phrase(
     raw_text = values.get("text")
     # A sequence: `parts` in a bundle, or a sheet's text cell with lines holding only ---.
     raw_parts = values.get("parts")
+    both = raw_parts not in (None, "", []) and isinstance(raw_text, str) and bool(raw_text.strip())
     if raw_parts in (None, "", []) and isinstance(raw_text, str):
         pieces = schema.split_parts(raw_text)
         raw_parts = pieces if len(pieces) > 1 else None
@@ -427,6 +428,8 @@ def _phrase(
         table["text"] = raw_text if raw_text is not None else ""
     else:
         table["parts"] = raw_parts
+        if both:
+            table["text"] = raw_text  # text and parts both given: the check says which to keep
     if isinstance(table["title"], str):
         table["title"] = clean_line(table["title"]).text or make_title(text)
     for name, split in (("keys", _KEY_SPLIT), ("tags", _LIST_SPLIT), ("variants", _LIST_SPLIT)):

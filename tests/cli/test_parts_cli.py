@@ -109,6 +109,7 @@ def test_a_bundle_with_bad_parts_reports_the_row(tmp_path: Path) -> None:
         '{"book": [{"name": "x", "stage": "售后", "phrase": ['
         '{"id": "one", "title": "一", "parts": ["只有一段"]},'
         '{"id": "two", "title": "二", "parts": ["一", "二"], "variants": ["三"]},'
+        '{"id": "three", "title": "三", "parts": ["一", "二"], "text": "一二"},'
         '{"id": "ok", "title": "好", "parts": ["一", "二"]}]}]}',
         encoding="utf-8",
     )
@@ -118,6 +119,7 @@ def test_a_bundle_with_bad_parts_reports_the_row(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "2 到 20 段" in result.stdout + result.stderr
     assert "不能有其他说法" in result.stdout + result.stderr
+    assert "text 和 parts 只能写一个" in result.stdout + result.stderr
     assert sequences(quickreply.load(target)) == {"ok": ("一", "二")}
 
 
