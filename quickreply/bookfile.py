@@ -37,6 +37,7 @@ def phrase_fields(phrase: Phrase, book_stage: Stage) -> schema.PhraseFields:
         variants=phrase.variants,
         note=phrase.note,
         expires=phrase.expires,
+        parts=phrase.parts,
     )
 
 
@@ -197,12 +198,15 @@ def _update_table(
     for name in schema.PHRASE_FIELDS:
         if name == "stage":
             same = (old.stage or book_stage) is (new.stage or book_stage)
+        elif name == "text":
+            # A text split into parts (or parts joined back) is the same words, another field.
+            same = old.text == new.text and bool(old.parts) == bool(new.parts)
         else:
             same = getattr(old, name) == getattr(new, name)
         if same:
             continue
         if name in wanted:
-            _set_in_order(table, name, _item(wanted[name]))
+            _set_in_order(table, name, _item(wanted[name], multiline=name == "parts"))
         elif name in table:
             del table[name]
 
@@ -224,18 +228,20 @@ def _set_in_order(table: Table, name: str, item: Item) -> None:
 def _new_table(fields: schema.PhraseFields) -> Table:
     table = tomlkit.table()
     for name, value in schema.phrase_table(fields).items():
-        table.add(name, _item(value))
+        table.add(name, _item(value, multiline=name == "parts"))
     return table
 
 
-def _item(value: Any) -> Item:
-    """Short lists on one line; text with line breaks as a \"\"\" block (so are lists holding such)."""
+def _item(value: Any, *, multiline: bool = False) -> Item:
+    """Short lists on one line; text with line breaks as a \"\"\" block (so are lists holding such).
+    ``multiline``: one item per line whatever their length (the parts of a sequence read best
+    one message under the other)."""
     if isinstance(value, str):
         return tomlkit.string(value, multiline="\n" in value)
     if isinstance(value, list):
         array: Array = tomlkit.array()
         array.extend([_item(item) for item in value])
-        if any("\n" in item for item in value):
+        if multiline or any("\n" in item for item in value):
             array.multiline(True)
         return array
     return tomlkit.item(value)

@@ -266,6 +266,7 @@ def _read_book(path: Path, data: dict[str, Any], raw: str) -> tuple[Book | None,
                 variants=fields.variants,
                 note=fields.note,
                 expires=fields.expires,
+                parts=fields.parts,
                 source=path,
                 line=lines.phrase(index),
                 field_lines=tuple(

@@ -17,6 +17,7 @@ from .library import Library, load
 from .locations import bundled_phrasebooks, user_config_dir
 from .model import Problem, Severity, Stage
 from .sanitize import json_text, visible_output
+from .schema import parts_text
 from .template import MalformedTemplateError, MissingValuesError
 
 DIR_HELP = "短语目录（可重复，多个目录的书会合并）；默认依次为 QUICKREPLY_DIR、用户配置目录、内置短语"
@@ -138,6 +139,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"找不到 id 为 {args.id!r} 的回复{close}", file=sys.stderr)
         return 1
     shop = library.shop(args.shop)  # _load has checked the name
+    if args.part is not None and not 1 <= args.part <= len(phrase.segments):
+        count = len(phrase.segments)
+        raise UsageError(f"--part 应在 1 到 {count} 之间（{phrase.id} 分 {count} 段）")
     used = library.template(phrase, args.variant).names
     # A --set value the reply uses must pass its placeholders.toml pattern, as in the form.
     refused = [
@@ -150,6 +154,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 1
     try:
         filled = library.render(phrase, shop=shop, values=values, now=now, variant=args.variant)
+        pieces = [part.text for part in library.render_parts(phrase, shop=shop, values=values, now=now)]
     except MissingValuesError as error:
         names = "、".join(library.placeholders.title(name) for name in error.names)
         sets = " ".join(f"--set {name}=…" for name in error.names)
@@ -158,11 +163,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     except MalformedTemplateError as error:
         print(f"{phrase.id} 无法生成：{error}（运行 quickreply check 查看位置）", file=sys.stderr)
         return 1
-    print(filled.text)
+    text = filled.text
+    if args.part is not None:
+        text = pieces[args.part - 1]
+        print(text)
+    elif phrase.parts:
+        # A sequence: every part, between lines holding only --- (what the editor reads back).
+        print(parts_text(pieces))
+    else:
+        print(text)
+    if phrase.parts and args.part is None:
+        text = pieces[0]
+        if args.copy:
+            print(f"分 {len(pieces)} 段发送：只复制了第 1 段，用 --part 2 复制下一段。", file=sys.stderr)
     if args.copy:
         from .clipboard import CopyMethod, copy
 
-        result = copy(filled.text)
+        result = copy(text)
         reason = f"（{result.detail}）" if result.detail else ""
         if result.method is CopyMethod.SYSTEM:  # only after the clipboard read the text back
             print("已复制到剪贴板。", file=sys.stderr)
@@ -649,7 +666,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("id", help="回复的 id")
     render.add_argument("--set", action="append", metavar="NAME=VALUE", help="本次会话的取值，可重复")
     render.add_argument("--variant", type=int, default=0, metavar="N", help="使用第 N 个说法（0 为正文）")
-    render.add_argument("--copy", action="store_true", help="同时复制到剪贴板")
+    render.add_argument("--copy", action="store_true", help="同时复制到剪贴板（分段回复只复制一段）")
+    render.add_argument(
+        "--part",
+        type=int,
+        metavar="N",
+        help="分段回复（parts）只输出第 N 段（从 1 数起）；不给时输出全部，段间以单独一行 --- 分隔",
+    )
     render.set_defaults(handler=cmd_render)
 
     check = commands.add_parser(

@@ -24,6 +24,8 @@ class PhraseDraft:
     id: str = ""
     title: str = ""
     text: str = ""
+    """The reply; a sequence's parts separated by lines holding only ``---`` (as the form
+    shows them: :func:`schema.parts_text`)."""
     stage: Stage | None = None
     """None: the book's stage."""
     keys: list[str] = field(default_factory=list)
@@ -39,7 +41,7 @@ class PhraseDraft:
         return cls(
             phrase.id,
             phrase.title,
-            phrase.text,
+            schema.parts_text(phrase.parts) if phrase.parts else phrase.text,
             None if phrase.stage is book_stage else phrase.stage,
             list(phrase.keys),
             list(phrase.tags),
@@ -51,10 +53,11 @@ class PhraseDraft:
 
     def to_table(self) -> dict[str, Any]:
         """The draft as a phrase table, for the schema's checks."""
+        pieces = schema.split_parts(self.text)
         table: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
-            "text": self.text,
+            **({"parts": pieces} if len(pieces) > 1 else {"text": self.text}),
             "keys": list(self.keys),
             "tags": list(self.tags),
             "variants": list(self.variants),
@@ -67,10 +70,13 @@ class PhraseDraft:
         return table
 
     def to_phrase(self, book: BookDraft) -> Phrase:
+        pieces = schema.split_parts(clean_text(self.text).text)
+        parts = tuple(pieces) if len(pieces) > 1 else ()
         return Phrase(
             id=self.id,
             title=clean_line(self.title).text,
-            text=clean_text(self.text).text,
+            text=schema.join_parts(parts) if parts else pieces[0],
+            parts=parts,
             stage=self.stage or book.stage,
             book=book.name,
             keys=tuple(key.lower() for key in self.keys),
@@ -183,7 +189,9 @@ class EditSession:
         # The book's stage is always valid in the editor; any stage stands in for it here.
         _fields, found = schema.check_phrase(draft.to_table(), book_stage=Stage.PRE_SALE)
         for finding in found:
-            add(finding.field or "id", finding.message, finding.severity)
+            # The form has one box for the reply, whether it is one text or parts.
+            field = "text" if finding.field == "parts" else finding.field
+            add(field or "id", finding.message, finding.severity)
         if schema.PHRASE_ID.match(draft.id):
             same_id = (other for other in self.all_drafts() if other is not draft and other.id == draft.id)
             if (owner := next(same_id, None)) is not None:

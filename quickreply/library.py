@@ -164,7 +164,9 @@ class Library:
     # --- rendering -------------------------------------------------------------------------------
 
     def template(self, phrase: Phrase, variant: int = 0) -> Template:
-        text = phrase.wordings[variant % len(phrase.wordings)]
+        return self._parsed(phrase.wordings[variant % len(phrase.wordings)])
+
+    def _parsed(self, text: str) -> Template:
         # Keyed by the text itself: the editor previews drafts whose id stays while text changes.
         if (parsed := self._templates.get(text)) is None:
             if len(self._templates) > 10_000:
@@ -204,6 +206,26 @@ class Library:
             shop = self.shop(shop)
         return render(self.template(phrase, variant), self.values(shop, values, now))
 
+    def render_parts(
+        self,
+        phrase: Phrase | str,
+        *,
+        shop: Shop | str | None = None,
+        values: Mapping[str, str] | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[Filled]:
+        """Every message of a sequence filled with the same values and the same clock (one
+        part for a reply without ``parts``). Raises like :meth:`render`, for any part, before
+        anything is returned: a sequence is never half filled."""
+        if isinstance(phrase, str):
+            phrase = self.phrase(phrase)
+        if not phrase.parts:
+            return [self.render(phrase, shop=shop, values=values, now=now)]
+        if not isinstance(shop, Shop):
+            shop = self.shop(shop)
+        sources = self.values(shop, values, now)
+        return [render(self._parsed(part), sources) for part in phrase.parts]
+
     def preview(
         self,
         phrase: Phrase,
@@ -213,8 +235,16 @@ class Library:
         variant: int = 0,
         now: dt.datetime | None = None,
     ) -> list[tuple[str, str]]:
-        """The reply as pieces marked by where each value came from, or ``missing``."""
-        return preview(self.template(phrase, variant), self.values(shop, values, now))
+        """The reply as pieces marked by where each value came from, or ``missing``. A
+        sequence shows each part under its number (pieces of kind ``part``: 【1/3】)."""
+        sources = self.values(shop, values, now)
+        if not phrase.parts:
+            return preview(self.template(phrase, variant), sources)
+        pieces: list[tuple[str, str]] = []
+        for number, part in enumerate(phrase.parts, 1):
+            heading = ("\n" if number > 1 else "") + f"【{number}/{len(phrase.parts)}】\n"
+            pieces += [(heading, "part"), *preview(self._parsed(part), sources)]
+        return pieces
 
     def missing(
         self, phrase: Phrase, *, shop: Shop | None, values: Mapping[str, str] | None = None, variant: int = 0

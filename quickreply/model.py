@@ -108,6 +108,9 @@ class Phrase:
     """Line of its ``[[phrase]]`` header in ``source``."""
     field_lines: tuple[tuple[str, int], ...] = ()
     """Where each field was written, for messages that point at it."""
+    parts: tuple[str, ...] = ()
+    """A sequence: 2..20 short messages copied one Enter after another. ``text`` is then the
+    whole reply (the parts joined by line breaks), which search and the checks read."""
 
     def line_of(self, field_name: str) -> int:
         return dict(self.field_lines).get(field_name, self.line)
@@ -116,6 +119,11 @@ class Phrase:
     def wordings(self) -> tuple[str, ...]:
         """The main text followed by its variants."""
         return (self.text, *self.variants)
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        """What is copied, one Enter each: the parts of a sequence, else the text alone."""
+        return self.parts or (self.text,)
 
     def is_expired(self, today: dt.date) -> bool:
         return self.expires is not None and today > self.expires

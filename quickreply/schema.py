@@ -19,17 +19,23 @@ from .template import parse_cutoff, placeholder_issues
 
 PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SHORTCUT_CODE = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces
-PHRASE_FIELDS = ("id", "title", "keys", "tags", "stage", "text", "variants", "note", "expires")
+PHRASE_FIELDS = ("id", "title", "keys", "tags", "stage", "text", "parts", "variants", "note", "expires")
 """Every field a phrase may have, in the order writers put them."""
 BOOK_FIELDS = ("name", "stage", "description")
 MAX_TEXT = 10_000
 """Characters in one field: a chat message is far shorter; more is a mistake or an attack."""
+MAX_PARTS = 20
+"""Messages in one sequence (``parts``): a chat is a few short messages, not a document."""
+PART_SEPARATOR = "---"
+"""A line holding only this separates the parts of a sequence where they share one box: the
+editor's text field, a sheet's 快捷短语 cell, ``render``'s output. So a part may not hold it."""
 RENDER_ONLY = frozenset({"bad-placeholder"})
 """Errors that keep a phrase from being copied but not from being loaded, shown and fixed."""
 FIELD_LABELS = {
     "id": "id",
     "title": "标题",
     "text": "回复内容",
+    "parts": "分段回复",
     "keys": "快捷编码",
     "tags": "标签",
     "stage": "阶段",
@@ -74,6 +80,31 @@ class PhraseFields:
     variants: tuple[str, ...] = ()
     note: str = ""
     expires: dt.date | None = None
+    parts: tuple[str, ...] = ()
+    """A sequence: the messages sent one after another. ``text`` is then their :func:`join_parts`."""
+
+
+def join_parts(parts: Sequence[str]) -> str:
+    """The whole reply of a sequence, as one text: what search, content rules, near-duplicate
+    checks and single-text exports (sogou, the CLI's --json) see."""
+    return "\n".join(parts)
+
+
+def parts_text(parts: Sequence[str]) -> str:
+    """The parts in one box, separated by a line ``---`` (the editor, sheets, ``render``)."""
+    return f"\n{PART_SEPARATOR}\n".join(parts)
+
+
+_SEPARATOR_LINE = re.compile(rf"^[ \t]*{re.escape(PART_SEPARATOR)}[ \t]*$", re.MULTILINE)
+
+
+def split_parts(text: str) -> list[str]:
+    """Undo :func:`parts_text`: the pieces between lines holding only ``---`` (line breaks at
+    their ends dropped). One piece when there is no such line."""
+    pieces = _SEPARATOR_LINE.split(text.replace("\r\n", "\n"))
+    if len(pieces) == 1:
+        return pieces
+    return [piece.strip("\n") for piece in pieces]
 
 
 def parse_stage(value: Any) -> Stage | None:
@@ -178,7 +209,21 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
         return tuple(items)
 
     title = text_field("title", multiline=False, required=True)
-    text = text_field("text", multiline=True, required=True)
+    has_parts = "parts" in table
+    text = text_field("text", multiline=True, required=not has_parts)
+    parts: tuple[str, ...] = ()
+    if has_parts:
+        parts = _check_parts(found, table)
+        if "text" in table:
+            found.add("text", "text 和 parts 只能写一个：分几段发送就只写 parts", "parts-and-text")
+        if table.get("variants"):
+            found.add("variants", "分段回复（parts）不能有其他说法（variants）", "parts-and-variants")
+        text = join_parts(parts)
+    elif _SEPARATOR_LINE.search(text):
+        message = (
+            f"回复内容中有单独一行 {PART_SEPARATOR}：在编辑器里保存或从表格导入时，它会把回复分成几段发送"
+        )
+        found.add("text", message, "separator-in-text", Severity.WARNING)
     note = text_field("note", multiline=True, required=False)
     keys = list_field("keys", multiline=False)
     tags = list_field("tags", multiline=False)
@@ -203,12 +248,14 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
             example = "expires = 2026-11-12（TOML 里不加引号）"
             found.add("expires", f"{_named('expires')}必须是日期，例如 {example}")
             expires = None
-    for field, wordings in (("text", [text]), ("variants", list(variants))):
+    checked = ("parts", list(parts)) if parts else ("text", [text])
+    for field, wordings in (checked, ("variants", list(variants))):
         for number, wording in enumerate(wordings):
             for issue in placeholder_issues(wording):
                 severity = Severity.ERROR if issue.is_error else Severity.WARNING
-                item = number if field == "variants" else None
-                found.add(field, issue.message, issue.code, severity, offset=issue.offset, item=item)
+                item = None if field == "text" else number
+                message = f"第 {number + 1} 段：{issue.message}" if field == "parts" else issue.message
+                found.add(field, message, issue.code, severity, offset=issue.offset, item=item)
     if found.failed:
         return None, found.findings
     fields = PhraseFields(
@@ -221,8 +268,37 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
         variants=variants,
         note=note,
         expires=expires,
+        parts=parts,
     )
     return fields, found.findings
+
+
+def _check_parts(found: _Collector, table: Mapping[str, Any]) -> tuple[str, ...]:
+    """``parts``: 2..MAX_PARTS texts, each checked like ``text`` (cleaned, not too long, not
+    empty) and free of a ``---`` line, which would split it in two in the editor or a sheet."""
+    value = table.get("parts")
+    name = _named("parts")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        found.add("parts", f'{name}必须是文字列表，例如 parts = ["第一段", "第二段"]，这里是 {_kind(value)}')
+        return ()
+    if not 2 <= len(value) <= MAX_PARTS:
+        message = f"{name}要有 2 到 {MAX_PARTS} 段，这里是 {len(value)} 段（只有一段就写 text）"
+        found.add("parts", message, "bad-parts")
+    parts: list[str] = []
+    for number, item in enumerate(value):
+        label = f"{name}第 {number + 1} 段"
+        if len(item) > MAX_TEXT:
+            found.add("parts", f"{label}太长（{len(item)} 字，上限 {MAX_TEXT}）", "too-long", item=number)
+            continue
+        # Line breaks around a message mean nothing in a chat, and the editor's box drops them.
+        cleaned = found.cleaned("parts", clean_text(item), number).strip("\n")
+        if not cleaned.strip():
+            found.add("parts", f"{label}是空的", "bad-parts", item=number)
+        elif _SEPARATOR_LINE.search(cleaned):
+            message = f"{label}中有单独一行 {PART_SEPARATOR}：它在编辑器和表格里表示分段，请改写这一行"
+            found.add("parts", message, "bad-parts", item=number)
+        parts.append(cleaned)
+    return tuple(parts)
 
 
 def phrase_table(fields: PhraseFields) -> dict[str, Any]:
@@ -235,7 +311,10 @@ def phrase_table(fields: PhraseFields) -> dict[str, Any]:
         table["tags"] = list(fields.tags)
     if fields.stage is not None:
         table["stage"] = fields.stage.value
-    table["text"] = fields.text
+    if fields.parts:
+        table["parts"] = list(fields.parts)
+    else:
+        table["text"] = fields.text
     if fields.variants:
         table["variants"] = list(fields.variants)
     if fields.note:

@@ -16,6 +16,7 @@ import tomli_w
 from ..labels import chinese_name
 from ..model import Book, Phrase, Shop, Stage
 from ..sanitize import escape_in_quoted, json_text, visible
+from ..schema import parts_text
 from ..store import phrase_table
 from ..template import MalformedTemplateError, MissingValuesError, Slot, parse, render
 from .rows import COLUMNS, phrase_row
@@ -91,7 +92,10 @@ def _bundle(
         for phrase in book.phrases:
             if phrase.id in chosen:
                 table = phrase_table(phrase, book.stage)
-                table["text"] = _fill_keeping(phrase.text, shop)
+                if phrase.parts:
+                    table["parts"] = [_fill_keeping(part, shop) for part in phrase.parts]
+                else:
+                    table["text"] = _fill_keeping(phrase.text, shop)
                 if phrase.variants:
                     table["variants"] = [_fill_keeping(v, shop) for v in phrase.variants]
                 tables.append(table)
@@ -126,7 +130,11 @@ def export(
                     table["expires"] = table["expires"].isoformat()
         return Exported(json_text(bundle).encode() + b"\n", len(phrases))
     rows = [
-        phrase_row(p, _fill_keeping(p.text, shop), tuple(_fill_keeping(v, shop) for v in p.variants))
+        phrase_row(
+            p,
+            parts_text([_fill_keeping(part, shop) for part in p.segments]),
+            tuple(_fill_keeping(v, shop) for v in p.variants),
+        )
         for p in phrases
     ]
     if fmt == "csv":
@@ -254,8 +262,13 @@ def _markdown(phrases: Sequence[Phrase], shop: Shop | None) -> str:
             for phrase in items:
                 keys = f"（快捷编码：{_md(' / '.join(phrase.keys))}）" if phrase.keys else ""
                 out += ["", f"#### {_md(phrase.title)}{keys}", ""]
-                text = _md(_readable(phrase.text, shop))
-                out += [f"> {line}" if line else ">" for line in text.split("\n")]
+                if phrase.parts:
+                    # A sequence: each message on its own, numbered, as the agent sends them.
+                    out.append(f"分 {len(phrase.parts)} 段发送：")
+                for number, part in enumerate(phrase.segments, 1):
+                    if phrase.parts:
+                        out += ["", f"第 {number} 段：", ""]
+                    out += [f"> {line}" if line else ">" for line in _md(_readable(part, shop)).split("\n")]
                 for variant in phrase.variants:
                     out += ["", "另一种说法：", ""] + [
                         f"> {line}" for line in _md(_readable(variant, shop)).split("\n")
@@ -298,7 +311,15 @@ def _html(phrases: Sequence[Phrase], shop: Shop | None) -> str:
             for phrase in items:
                 keys = "".join(f' <span class="code">{escape(key)}</span>' for key in phrase.keys)
                 out.append(f'<div class="reply"><h4>{escape(phrase.title)}{keys}</h4>')
-                out.append(f'<div class="text">{escape(_readable(phrase.text, shop))}</div>')
+                if phrase.parts:
+                    out.append(f'<p>分 {len(phrase.parts)} 段发送：</p><ol class="parts">')
+                    out += [
+                        f'<li><div class="text">{escape(_readable(part, shop))}</div></li>'
+                        for part in phrase.parts
+                    ]
+                    out.append("</ol>")
+                else:
+                    out.append(f'<div class="text">{escape(_readable(phrase.text, shop))}</div>')
                 for variant in phrase.variants:
                     out.append(
                         f'<p>另一种说法：</p><div class="text">{escape(_readable(variant, shop))}</div>'

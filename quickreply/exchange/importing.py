@@ -74,6 +74,7 @@ HEADER_ALIASES = {
     "stage": ("阶段", "stage"),
     "tags": ("标签", "tags"),
     "variants": ("其他说法", "variants"),
+    "parts": ("分段", "parts"),
     "note": ("备注", "note"),
     "expires": ("过期", "过期日期", "expires"),
 }
@@ -87,6 +88,7 @@ _FIELD_NAMES = {
     "stage": "阶段",
     "tags": "标签",
     "variants": "其他说法",
+    "parts": "分段",
     "note": "备注",
     "expires": "过期日期",
 }
@@ -357,6 +359,7 @@ def _add(reading: Reading, result: Incoming | tuple[int, str]) -> None:
 
 
 _LIST_SPLIT = re.compile(r"[、,，\n]+")
+_PART_SPLIT = re.compile(rf"\n[ \t]*{re.escape(schema.PART_SEPARATOR)}[ \t]*\n")
 _KEY_SPLIT = re.compile(r"[\s,，;；/、]+")
 
 
@@ -399,16 +402,34 @@ def _phrase(
     # Sheets and bundles say things their own way (codes split by spaces or commas, dates as
     # text, no id or title); turn them into a phrase table, then check it like any book would.
     raw_text = values.get("text")
-    text = clean_text(raw_text).text if isinstance(raw_text, str) else ""
-    if isinstance(raw_text, str | None) and not text.strip():
-        return number, "回复内容为空（公式单元格没有保存结果时也是空的）"
+    # A sequence: `parts` in a bundle, or a sheet's text cell with lines holding only ---.
+    raw_parts = values.get("parts")
+    both = raw_parts not in (None, "", []) and isinstance(raw_text, str) and bool(raw_text.strip())
+    if raw_parts in (None, "", []) and isinstance(raw_text, str):
+        pieces = schema.split_parts(raw_text)
+        raw_parts = pieces if len(pieces) > 1 else None
+    elif isinstance(raw_parts, str):
+        raw_parts = _as_list(raw_parts, _PART_SPLIT)
+    if raw_parts in (None, "", []):
+        raw_parts = None
+        text = clean_text(raw_text).text if isinstance(raw_text, str) else ""
+        if isinstance(raw_text, str | None) and not text.strip():
+            return number, "回复内容为空（公式单元格没有保存结果时也是空的）"
+    else:
+        listed = raw_parts if isinstance(raw_parts, list) else []
+        text = clean_text(schema.join_parts([i for i in listed if isinstance(i, str)])).text
     given_id = str(values.get("id") or "").strip()
     table: dict[str, Any] = {
         "id": given_id or (make_id(text) if text.strip() else ""),
         "title": values.get("title") or (make_title(text) if text.strip() else ""),
-        "text": raw_text if raw_text is not None else "",
         "note": values.get("note") or "",
     }
+    if raw_parts is None:
+        table["text"] = raw_text if raw_text is not None else ""
+    else:
+        table["parts"] = raw_parts
+        if both:
+            table["text"] = raw_text  # text and parts both given: the check says which to keep
     if isinstance(table["title"], str):
         table["title"] = clean_line(table["title"]).text or make_title(text)
     for name, split in (("keys", _KEY_SPLIT), ("tags", _LIST_SPLIT), ("variants", _LIST_SPLIT)):
@@ -441,6 +462,7 @@ def _phrase(
         variants=fields.variants,
         note=fields.note,
         expires=fields.expires,
+        parts=fields.parts,
     )
     given_stage = fields.stage is not None
     # An empty title cell is "no title" (one is made from the text), not "clear the title".
@@ -481,7 +503,7 @@ class Step:
 
 def _same(a: Phrase, b: Phrase) -> bool:
     def key(p: Phrase) -> tuple[Any, ...]:
-        return (p.id, p.title, p.text, p.stage, p.keys, p.tags, p.variants, p.note, p.expires)
+        return (p.id, p.title, p.text, p.parts, p.stage, p.keys, p.tags, p.variants, p.note, p.expires)
 
     return key(a) == key(b)
 
@@ -500,6 +522,8 @@ def plan(reading: Reading, existing: list[Phrase], books: Sequence[Book] = ()) -
                 item.phrase = replace(item.phrase, stage=stage)
         if old is not None:  # a sheet without a tags column does not clear the tags
             kept = {name: getattr(old, name) for name in _KEPT_FIELDS if name not in item.given}
+            if item.phrase.parts:
+                kept.pop("variants", None)  # a sequence has no variants: the old ones cannot stay
             item.phrase = replace(item.phrase, **kept)
     code_owner = {key: phrase.id for phrase in existing for key in phrase.keys}
     steps: list[Step] = []
@@ -731,13 +755,21 @@ def _check_serialised(write: Write) -> list[str]:
         return [f"{book.path}：无法生成 TOML（{error}）"]
     tables = data.get("phrase", [])
     written = (
-        {t.get("id"): t.get("text") for t in tables if isinstance(t, dict)}
+        {t.get("id"): _written_text(t) for t in tables if isinstance(t, dict)}
         if isinstance(tables, list)
         else {}
     )
     if any(written.get(phrase.id) != phrase.text for phrase in book.phrases):
         return [f"{book.path}：生成的 TOML 读回后内容不一致"]
     return []
+
+
+def _written_text(table: dict[str, Any]) -> Any:
+    """What a written table says, as one text (a sequence's parts joined)."""
+    parts = table.get("parts")
+    if isinstance(parts, list) and all(isinstance(part, str) for part in parts):
+        return schema.join_parts(parts)
+    return table.get("text")
 
 
 def _check_unique(writes: list[Write], books: list[Book]) -> list[str]:

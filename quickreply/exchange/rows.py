@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from ..model import Phrase
+from ..schema import parts_text
 
 COLUMNS = ("分组", "快捷编码", "快捷短语", "id", "title", "stage", "tags", "variants", "note", "expires")
 
@@ -22,7 +23,8 @@ def phrase_row(
     return {
         "分组": phrase.book,
         "快捷编码": " ".join(phrase.keys),
-        "快捷短语": phrase.text if text is None else text,
+        # A sequence in one cell: its parts between lines holding only --- (read back as parts).
+        "快捷短语": (parts_text(phrase.parts) if phrase.parts else phrase.text) if text is None else text,
         "id": phrase.id,
         "title": phrase.title,
         "stage": phrase.stage.value,

@@ -237,15 +237,26 @@ class QuickReplyApp(App[None]):
         return clipboard.copy(text, terminal=through_terminal)
 
     @work(thread=True, group="copy")
-    def copy_reply(self, text: str, phrase: Phrase, query: str, top: str | None = None) -> None:
+    def copy_reply(
+        self,
+        text: str,
+        phrase: Phrase,
+        query: str,
+        top: str | None = None,
+        *,
+        record: bool = True,
+        notice: str | None = None,
+    ) -> None:
         """Copy off the UI thread (xclip and friends take tens of milliseconds). ``top``: the
         reply whose copy would teach nothing (search's own first hit, shown first; "" when
-        learned replies were shown first); copying any other remembers (query → reply)."""
+        learned replies were shown first); copying any other remembers (query → reply).
+        ``record``: count this copy as a use (False for the later parts of a sequence: one use
+        in all); ``notice``: what to say instead of 已复制 (a sequence's 1/3 已复制…)."""
         self.clipboard_watch.note_own_copy(text)  # before it lands: the watch must not take it back
         result = self.copier(text)
         # Told first: the record may wait for another process's lock, the agent must not.
-        self.call_from_thread(self._copied, text, result)
-        if self.usage is not None and result.method is not clipboard.CopyMethod.NONE:
+        self.call_from_thread(self._copied, text, result, notice)
+        if record and self.usage is not None and result.method is not clipboard.CopyMethod.NONE:
             self.usage.record(
                 phrase=phrase.id,
                 book=phrase.book,
@@ -266,9 +277,9 @@ class QuickReplyApp(App[None]):
             self._history_off_told = True
             self.notify(T.history_off.format(reason=self.usage.failure), severity="warning", markup=False)
 
-    def _copied(self, text: str, result: clipboard.CopyResult) -> None:
+    def _copied(self, text: str, result: clipboard.CopyResult, notice: str | None = None) -> None:
         if result.method is clipboard.CopyMethod.SYSTEM:
-            self.notify(T.copied, markup=False, timeout=2)
+            self.notify(notice or T.copied, markup=False, timeout=2)
         elif result.method is clipboard.CopyMethod.TERMINAL:
             self.notify(T.copied_terminal, markup=False, timeout=4)
         else:

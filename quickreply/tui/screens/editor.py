@@ -54,6 +54,7 @@ LABELS = {
     "note": "备注（只给主管看）",
     "expires": "过期日期（活动话术，YYYY-MM-DD，可空）",
 }
+TEXT_TOOLTIP = "分几段发送（千牛里一条一条发）：段与段之间单独写一行 ---"
 SEVERITY_STYLES = {
     Severity.ERROR: "bold $text-error",
     Severity.WARNING: "$text-warning",
@@ -101,7 +102,10 @@ class EditorScreen(Screen[None]):
                         options = [("跟随书的阶段", "")] + [(stage.label, stage.value) for stage in Stage]
                         yield Select(options, allow_blank=False, value="", id="field-stage")
                     elif name in ("text", "variants"):
-                        yield TemplateArea(id=f"field-{name}", classes=f"area-{name}", theme="css")
+                        area = TemplateArea(id=f"field-{name}", classes=f"area-{name}", theme="css")
+                        if name == "text":
+                            area.tooltip = TEXT_TOOLTIP
+                        yield area
                     elif name == "note":
                         yield TextArea(id=f"field-{name}", classes=f"area-{name}")
                     else:

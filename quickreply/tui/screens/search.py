@@ -5,6 +5,7 @@ preview says why, and Enter asks once before copying it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -36,6 +37,24 @@ RESULT_LIMIT = 20
 
 def stage_label(stage: Stage | None) -> str:
     return stage.label if stage else T.all_stages
+
+
+@dataclass
+class SequenceCopy:
+    """A reply sent in parts, being copied one Enter at a time."""
+
+    phrase: Phrase
+    parts: list[str]
+    """Every part, filled once when the sequence started (values asked once for all)."""
+    query: str
+    """The box as it was: the next Enter continues while the box still says this (or is empty)."""
+    copied: int = 1
+    """Parts copied so far."""
+
+    def status(self) -> str:
+        if self.copied >= len(self.parts):
+            return T.sequence_done.format(total=len(self.parts))
+        return T.sequence_next.format(done=self.copied, total=len(self.parts))
 
 
 class SearchScreen(Screen[None]):
@@ -91,6 +110,8 @@ class SearchScreen(Screen[None]):
         by the wording too, so a reply edited since is asked about afresh)."""
         self.clipboard_query: str | None = None
         """The query the clipboard watch put in the box, until the agent changes it."""
+        self.sequence: SequenceCopy | None = None
+        """The reply in parts being copied: Enter copies its next part; Esc or a new query ends it."""
 
     @property
     def quick(self) -> QuickReplyApp:
@@ -152,6 +173,11 @@ class SearchScreen(Screen[None]):
         findings = [finding.message for finding in self.quick.send_check.errors(phrase)]
         preview.show(with_findings(filled_reply(pieces), findings))
         total = len(phrase.wordings)
+        if phrase.parts:  # no variants then: the line says where the sequence is
+            going = self.sequence is not None and self.sequence.phrase.id == phrase.id
+            status = self.sequence.status() if self.sequence and going else None
+            variant.update(Content(status or T.sequence_ready.format(total=len(phrase.parts))), layout=False)
+            return
         variant.update(
             Content(T.variant.format(current=self.variant % total + 1, total=total)) if total > 1 else "",
             layout=False,
@@ -161,6 +187,8 @@ class SearchScreen(Screen[None]):
 
     @on(Input.Changed, "#query")
     def query_changed(self) -> None:
+        if self.sequence is not None and self.box.value not in ("", self.sequence.query):
+            self.sequence = None  # a new buyer question: the sequence is over
         self.variant = 0
         if self.clipboard_query is not None and self.box.value != self.clipboard_query:
             self.clipboard_query = None  # the agent typed (or copied): the query is theirs now
@@ -235,6 +263,11 @@ class SearchScreen(Screen[None]):
             self.results.action_page_down()
 
     def action_clear_query(self) -> None:
+        if self.sequence is not None:
+            self.sequence = None  # Esc ends a sequence; its reply was copied, not a miss
+            self.box.value = ""
+            self.show_preview()
+            return
         if self.box.value.strip():
             self.quick.record_miss(self.box.value)  # given up: a reply the team may be missing
         self.box.value = ""
@@ -273,6 +306,11 @@ class SearchScreen(Screen[None]):
         if hit is None:
             self.app.bell()
             return
+        if (sequence := self.sequence) is not None:
+            if hit.phrase.id == sequence.phrase.id and self.box.value in ("", sequence.query):
+                self._copy_next_part(sequence)
+                return
+            self.sequence = None  # another reply chosen: start afresh
         phrase, variant, query = hit.phrase, self.variant, self.box.value
         findings = self.quick.send_check.errors(phrase)
         allowed = (phrase.id, phrase.wordings)
@@ -309,7 +347,34 @@ class SearchScreen(Screen[None]):
         self.app.push_screen(FillForm(missing, prefill, phrase.title, specs), filled)
 
     def _copy(self, phrase: Phrase, variant: int, query: str, values: dict[str, str]) -> None:
+        if phrase.parts:
+            self._start_sequence(phrase, query, values)
+            return
         reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
         self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
         self.quick.copy_reply(reply.text, phrase, query, top=self._search_top())
         self.box.value = ""  # ready for the next buyer
+
+    # --- sequences ------------------------------------------------------------------------------
+
+    def _start_sequence(self, phrase: Phrase, query: str, values: dict[str, str]) -> None:
+        """Fill every part now (the values were asked once, for all of them), copy the first
+        and count the use; the query stays in the box, so the next Enter copies part 2."""
+        parts = self.quick.library.render_parts(phrase, shop=self.quick.shop, values=values)
+        self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
+        self.sequence = SequenceCopy(phrase, [part.text for part in parts], query)
+        status = self.sequence.status()
+        self.quick.copy_reply(parts[0].text, phrase, query, top=self._search_top(), notice=status)
+        self.show_preview()
+
+    def _copy_next_part(self, sequence: SequenceCopy) -> None:
+        text = sequence.parts[sequence.copied]
+        sequence.copied += 1
+        notice = sequence.status()
+        self.quick.copy_reply(text, sequence.phrase, sequence.query, record=False, notice=notice)
+        if sequence.copied >= len(sequence.parts):
+            self.sequence = None
+            self.box.value = ""  # all sent: ready for the next buyer
+            self.query_one("#variant", Label).update(Content(notice), layout=False)
+        else:
+            self.show_preview()
