@@ -70,10 +70,10 @@ async def test_enter_enter_enter_copies_the_parts_in_order(
         assert app.main.sequence is None
         assert app.main.box.value == ""  # all sent: ready for the next buyer
 
-        await pilot.press(*"psfd", "enter")  # a new sequence starts from part 1 (value offered)
+        await pilot.press(*"psfd", "enter")  # a new sequence starts from part 1
         await pilot.pause()
         assert isinstance(app.screen, FillForm)
-        await pilot.press("enter")
+        await pilot.press(*"TB778", "enter")  # an order number is fresh: never offered again
         await settle(app, pilot)
         assert clipboard.copies[-1] == parts[0]
         assert app.usage is not None
@@ -110,7 +110,7 @@ async def test_escape_ends_the_sequence(make: AppFactory, clipboard: RecordingCl
         assert app.main.sequence is None and app.main.box.value == ""
         await pilot.press(*"psfd", "enter")
         await pilot.pause()
-        await pilot.press("enter")  # the form, prefilled with A1
+        await pilot.press(*"A1", "enter")  # the form again (an order number is never prefilled)
         await settle(app, pilot)
         assert clipboard.copies[0] == clipboard.copies[1]  # part 1 twice, never part 2
         assert app.usage is not None
