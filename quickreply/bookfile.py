@@ -105,6 +105,9 @@ def _update_phrases(document: tomlkit.TOMLDocument, book: Book, renamed: Mapping
     if existing is not None and not isinstance(existing, AoT):
         raise UnwritableBookError("phrase 不是 [[phrase]] 表数组的写法，无法保留原文，未保存")
     old_tables: list[Table] = list(existing) if existing is not None else []
+    # A team's file written with no blank line between replies stays that way: re-spacing it
+    # would turn a one-reply change into a diff of every reply.
+    compact = len(old_tables) >= 2 and not any(_ends_blank(table) for table in old_tables[:-1])
     old_header, _ = schema.check_book_header(_plain(document.get("book")), fallback_name=book.name)
     old_stage = old_header.stage if old_header else book.stage
 
@@ -154,7 +157,7 @@ def _update_phrases(document: tomlkit.TOMLDocument, book: Book, renamed: Mapping
         result.append(table)
         for kept in after.pop(old_id, []):
             result.append(kept)
-    _space_evenly(result)
+    _space_evenly(result, blank=not compact)
     if existing is not None:
         # Replaced as a whole: tomlkit keeps each table's own comments and layout.
         existing.clear()
@@ -176,9 +179,15 @@ def _trailing_comments(table: Table) -> list[Comment]:
     return comments
 
 
-def _space_evenly(tables: AoT) -> None:
-    """One blank line between replies, whatever order they came in: a table read from a file
-    carries the blank line after it, one made here carries it before. Comments stay put."""
+def _ends_blank(table: Table) -> bool:
+    body = table.value.body
+    return bool(body) and body[-1][0] is None and isinstance(body[-1][1], Whitespace)
+
+
+def _space_evenly(tables: AoT, *, blank: bool = True) -> None:
+    """One blank line between replies (none when ``blank`` is False), whatever order they came
+    in: a table read from a file carries the blank line after it, one made here carries it
+    before. Comments stay put."""
     previous: Table | None = None
     for table in tables:
         body = table.value.body
@@ -186,7 +195,7 @@ def _space_evenly(tables: AoT) -> None:
             body.pop()
         # A comment right above a header belongs to that reply: no blank line between them.
         introduced = previous is not None and bool(_trailing_comments(previous))
-        table.trivia.indent = "\n" if previous is not None and not introduced else ""
+        table.trivia.indent = "\n" if blank and previous is not None and not introduced else ""
         previous = table
 
 

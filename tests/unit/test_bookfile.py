@@ -194,3 +194,19 @@ def test_regression_a_comment_right_above_a_reply_stays_attached_to_it(tmp_path:
     edited = dataclasses.replace(book.phrases[1], text="改了")
     written = _save(dataclasses.replace(book, phrases=(book.phrases[0], edited)), path)
     assert '# 第二条：旺季用\n[[phrase]]\nid = "b"' in written
+
+
+def test_regression_a_compact_book_is_not_respaced(tmp_path: Path) -> None:
+    """A file with no blank line between replies got one before every reply on the first save:
+    one changed reply in a 30k-reply book made a 30,000-line diff."""
+    path = tmp_path / "a.toml"
+    tables = "".join(f'[[phrase]]\nid = "p{n}"\ntitle = "题{n}"\ntext = "回复{n}"\n' for n in range(4))
+    original = '[book]\nname = "书"\nstage = "pre-sale"\n' + tables
+    path.write_text(original, encoding="utf-8")
+    book, _ = read_book(path)
+    assert book is not None
+    changed = dataclasses.replace(book.phrases[1], text="改了")
+    added = Phrase("p9", "新", "新的", Stage.PRE_SALE, "书")
+    phrases = (book.phrases[0], changed, *book.phrases[2:], added)
+    written = _save(dataclasses.replace(book, phrases=phrases), path)
+    assert written == original.replace('"回复1"', '"改了"') + '[[phrase]]\nid = "p9"\ntitle = "新"\ntext = "新的"\n'
