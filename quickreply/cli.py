@@ -15,7 +15,7 @@ from pathlib import Path
 from . import argparse_zh
 from .library import Library, load
 from .locations import bundled_phrasebooks, user_config_dir
-from .model import Problem, Severity, Stage
+from .model import Phrase, Problem, Severity, Stage
 from .sanitize import json_text, visible_output
 from .schema import parts_text
 from .template import MalformedTemplateError, MissingValuesError
@@ -164,6 +164,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"{phrase.id} 无法生成：{error}（运行 quickreply check 查看位置）", file=sys.stderr)
         return 1
     text = filled.text
+    _warn_flagged(library, phrase)
     if args.part is not None:
         text = pieces[args.part - 1]
         print(text)
@@ -195,6 +196,21 @@ def cmd_render(args: argparse.Namespace) -> int:
             print(f"剪贴板不可用{reason}，未复制：请手动复制上面的文字。", file=sys.stderr)
             return 3
     return 0
+
+
+def _warn_flagged(library: Library, phrase: Phrase) -> None:
+    """A reply the content rules flag (a phone number, 好评返现 …) is still printed or copied —
+    a script cannot answer the app's question — but never without a word."""
+    from .rules import SendCheck, load_rules
+
+    rules, _problems = load_rules(library.directories)  # a broken rules.toml: `check` says so
+    findings = SendCheck(rules).errors(phrase)
+    if findings:
+        reasons = "；".join(finding.message.split("：")[0] for finding in findings)
+        print(
+            f"注意：{phrase.id} 可能违规（{reasons}），发送前请确认；quickreply check 有详情。",
+            file=sys.stderr,
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -315,6 +331,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt is None:
         raise UsageError("无法从文件名判断格式，请用 --format 指定：" + "/".join(FORMATS))
     stage = _parse_stage(args.stage)
+    if fmt == "xlsx" and args.output == "-" and sys.stdout.isatty():
+        # A zip archive on a terminal is screens of binary noise (and stray control bytes).
+        raise UsageError("xlsx 是二进制文件，不能输出到终端：请用 -o 文件名.xlsx，或重定向到文件")
     library = _load(args)
     _warn_problems(library)
     try:

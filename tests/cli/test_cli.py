@@ -360,3 +360,43 @@ def test_usage_errors_are_in_chinese() -> None:
     assert missing.returncode == 2 and "缺少参数：id" in missing.stderr
     unknown = run("bogus")
     assert unknown.returncode == 2 and "无效的选择：'bogus'" in unknown.stderr
+
+
+def test_regression_render_says_when_a_reply_breaks_a_rule(write_book) -> None:
+    """`render --copy` of a reply with a WeChat id copied it without a word (the app asks)."""
+    folder = write_book(
+        "a.toml",
+        '[book]\nname = "书"\nstage = "pre-sale"\n\n'
+        '[[phrase]]\nid = "v1"\ntitle = "加好友"\ntext = "加我微信 qinghe666 给您发图"\n\n'
+        '[[phrase]]\nid = "ok"\ntitle = "问候"\ntext = "亲，在的，请问有什么可以帮您？"\n',
+    ).parent
+    flagged = run("render", "v1", "-d", str(folder))
+    assert flagged.returncode == 0 and "qinghe666" in flagged.stdout
+    assert "注意：v1 可能违规" in flagged.stderr
+    clean = run("render", "ok", "-d", str(folder))
+    assert clean.returncode == 0 and "违规" not in clean.stderr
+
+
+def test_regression_xlsx_is_not_written_to_a_terminal() -> None:
+    """`export -o - --format xlsx` in a terminal filled the screen with the zip's bytes."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "quickreply", "export", "-o", "-", "--format", "xlsx"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2 and "不能输出到终端" in done.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "quickreply", "export", "-o", "-", "--format", "xlsx"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0 and piped.stdout.startswith(b"PK")  # a pipe or file still gets it
