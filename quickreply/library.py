@@ -53,9 +53,12 @@ class Library:
         self.clock = clock
         every = [phrase for book in books for phrase in book.phrases]
         dropped: set[int] = set()
+        # a.toml in two folders (-d f1 -d f2): name the folder too, or the message is a riddle.
+        sources = {book.path for book in books}
+        twice = {name for name in (path.name for path in sources) if sum(p.name == name for p in sources) > 1}
         for clash in schema.clashes(
             [(phrase.id, phrase.keys) for phrase in every],
-            where=lambda i: f"{_name(every[i].source)}:{every[i].line}",
+            where=lambda i: f"{_name(every[i].source, twice)}:{every[i].line}",
         ):
             phrase = every[clash.index]
             message = clash.message + ("，此条未载入" if clash.field == "id" else "")
@@ -257,8 +260,10 @@ class Library:
         return ()
 
 
-def _name(path: Path | None) -> str:
-    return path.name if path else "?"
+def _name(path: Path | None, ambiguous: set[str] | frozenset[str] = frozenset()) -> str:
+    if path is None:
+        return "?"
+    return str(path) if path.name in ambiguous else path.name
 
 
 def load(*directories: str | Path, clock: Clock | None = None, search_index: bool = True) -> Library:

@@ -130,6 +130,16 @@ def test_duplicate_ids_and_codes_across_books(write_book) -> None:
     assert "a.toml:5" in next(p.message for p in library.problems if p.code == "duplicate-id")
 
 
+def test_regression_duplicate_id_in_two_folders_names_the_folder(tmp_path: Path) -> None:
+    """-d f1 -d f2 with a.toml in both said 已被使用（a.toml:5）: which a.toml?"""
+    for folder in ("f1", "f2"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.toml").write_text(GOOD, encoding="utf-8")
+    library = quickreply.load(tmp_path / "f1", tmp_path / "f2")
+    message = next(p.message for p in library.problems if p.code == "duplicate-id")
+    assert f"{tmp_path / 'f1' / 'a.toml'}:" in message
+
+
 def test_malformed_placeholder_reported_on_its_line(write_book) -> None:
     path = write_book(
         "a.toml",
