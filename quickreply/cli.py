@@ -411,6 +411,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"文件编码：{reading.encoding}", file=sys.stderr)
     for row, reason in reading.bad_rows:
         print(f"第 {row} {reading.unit}：{reason}，已跳过", file=sys.stderr)
+    for what in reading.ignored:
+        print(f"未导入：{what}", file=sys.stderr)
     existing_names = {book.name for book in library.books}
     if defaulted := [group for group in reading.defaulted_groups if group not in existing_names]:
         groups = "、".join(dict.fromkeys(defaulted))

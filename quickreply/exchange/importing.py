@@ -152,6 +152,8 @@ class Reading:
     default_stage: Stage = Stage.PRE_SALE
     defaulted_groups: list[str] = field(default_factory=list)
     """Groups whose name said no stage: their replies got ``default_stage``."""
+    ignored: list[str] = field(default_factory=list)
+    """What a sheet holds that is not imported: unknown columns, cells beyond the header."""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -334,10 +336,16 @@ def _from_rows(rows: list[list[str]], target: str | None, default_stage: Stage, 
     if "text" not in columns:
         raise ImportError_(f"{shown}：找不到内容列（快捷短语 / 快捷短语内容 / 短语内容 / 内容 / content）")
     reading = Reading()
+    unknown = [rows[0][i].strip() for i, cell in enumerate(header) if cell and i not in columns.values()]
+    if unknown:
+        reading.ignored.append("不认识的列 " + "、".join(clean_line(name).text for name in unknown))
+    beyond: list[int] = []
     group_stages: dict[str, Stage] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
+        if any(cell.strip() for cell in row[len(header) :]):
+            beyond.append(number)
         values: dict[str, Any] = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
         group = _group_name(values.get("group")) if len(values.get("group") or "") <= MAX_CELL else ""
         book = target or group or "导入"
@@ -348,6 +356,9 @@ def _from_rows(rows: list[list[str]], target: str | None, default_stage: Stage, 
                 reading.defaulted_groups.append(book)
             group_stages[book] = stage
         _add(reading, _phrase(number, values, book, group_stages[book]))
+    if beyond:
+        shown_rows = "、".join(str(number) for number in beyond[:10]) + ("…" if len(beyond) > 10 else "")
+        reading.ignored.append(f"第 {shown_rows} 行表头之外的单元格")
     return reading
 
 
@@ -535,6 +546,11 @@ def plan(reading: Reading, existing: list[Phrase], books: Sequence[Book] = ()) -
         if phrase.id in seen:
             if item.id_given:
                 reason = f"id {phrase.id} 与第 {seen[phrase.id].row} {unit}重复"
+                steps.append(Step("duplicate", item, None, reason))
+                continue
+            earlier = seen[phrase.id]
+            if earlier.phrase.segments == phrase.segments:  # the same reply pasted twice
+                reason = f"与第 {earlier.row} {unit}内容相同"
                 steps.append(Step("duplicate", item, None, reason))
                 continue
             # Two texts whose titles spell the same: the later one gets the next free id.

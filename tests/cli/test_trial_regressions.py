@@ -172,3 +172,28 @@ def test_regression_an_empty_set_value_is_missing_not_an_empty_word() -> None:
     """Found: `render size-advice --set size=` printed "…选码…"."""
     result = run("render", "size-advice", "--set", "size=")
     assert result.returncode == 1 and "缺少取值：推荐尺码（size）" in result.stderr and result.stdout == ""
+
+
+def test_regression_the_same_reply_pasted_twice_is_imported_once(tmp_path: Path) -> None:
+    """A content-only sheet with two identical rows made two replies (…-de and …-de-2)."""
+    sheet = tmp_path / "dup.csv"
+    sheet.write_text("快捷短语\n可以开发票的，下单后联系我\n可以开发票的，下单后联系我\n", encoding="utf-8")
+    into = tmp_path / "books"
+    into.mkdir()
+    done = run("import", str(sheet), "--into", str(into))
+    assert done.returncode == 0, done.stderr
+    assert "与第 2 行内容相同" in done.stdout + done.stderr
+    assert [phrase.id for phrase in quickreply.load(into).phrases] == ["ke-yi-kai-fa-piao-de"]
+
+
+def test_regression_what_a_sheet_holds_but_is_not_imported_is_named(tmp_path: Path) -> None:
+    """An unknown column and a cell beyond the header were dropped without a word."""
+    sheet = tmp_path / "extra.csv"
+    rows = "分组名称,快捷编码,快捷短语,备注人\n售前,ab,内容一,张\n售前,cd,内容二,李,多余\n"
+    sheet.write_text(rows, encoding="utf-8")
+    into = tmp_path / "books"
+    into.mkdir()
+    done = run("import", str(sheet), "--into", str(into), "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "未导入：不认识的列 备注人" in done.stderr
+    assert "未导入：第 3 行表头之外的单元格" in done.stderr
