@@ -14,7 +14,7 @@ from ..model import Stage
 QUESTION_WORDS = frozenset(
     {
         "多久", "几天", "什么时候", "多长时间", "啥时候", "何时", "多少天", "几号", "哪天",
-        "几点", "哪里", "在哪", "到哪", "哪家", "哪个", "怎么", "如何", "怎样",
+        "几点", "哪里", "在哪", "到哪", "哪儿", "在哪儿", "哪家", "哪个", "怎么", "如何", "怎样",
     }
 )
 """A synonym group holding one of these is a question: it refines, it is not a subject."""

@@ -505,16 +505,21 @@ class SearchIndex:
         count as the 钱 of 退款. Stopwords of two characters or more (能不能, 怎么办) claim
         theirs and leave no pairs. A stage cue says when, not what: the 拍了 of 我已经拍了
         什么时候发 must not match the 拍 of a pre-sale title, so it claims its characters too."""
-        found: dict[tuple[str, ...], list[str]] = {}
+        matches: list[tuple[int, int, str, tuple[str, ...] | Stage | None]] = []
         for word, claim in self._claims:
             start = folded.find(word)
             while start != -1:
-                end = start + len(word)
-                if not any(taken[start:end]):
-                    taken[start:end] = b"\x01" * len(word)
-                    if isinstance(claim, tuple):
-                        found.setdefault(claim, []).append(word)
-                start = folded.find(word, end)
+                matches.append((-len(word), start, word, claim))
+                start = folded.find(word, start + 1)
+        # Longest first; of two as long, the one further left (少发了: 少发, not 发了).
+        matches.sort(key=lambda match: match[:2])
+        found: dict[tuple[str, ...], list[str]] = {}
+        for negative, start, word, claim in matches:
+            end = start - negative
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * len(word)
+                if isinstance(claim, tuple):
+                    found.setdefault(claim, []).append(word)
         cued = {stage for cue, stage in self._cues if cue in folded}
         return list(found.items()), cued
 
