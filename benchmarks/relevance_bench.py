@@ -50,7 +50,9 @@ def load_table(path: Path = TABLE) -> list[Case]:
 
 def evaluate(library: object, cases: list[Case], limit: int = 20) -> list[Outcome]:
     search = library.search  # type: ignore[attr-defined]
-    return [Outcome(case, tuple(hit.phrase.id for hit in search(case.message, limit=limit))) for case in cases]
+    return [
+        Outcome(case, tuple(hit.phrase.id for hit in search(case.message, limit=limit))) for case in cases
+    ]
 
 
 def share(outcomes: list[Outcome], top: int) -> float:
@@ -68,18 +70,19 @@ def main() -> None:
     library = quickreply.load(bundled_phrasebooks())
     cases = load_table()
     outcomes = evaluate(library, cases)
-    print(f"{'kind':<14} {'类别':<12} {'n':>4} {'top-1':>7} {'top-3':>7}")
+    print(f"{'kind':<14} {'n':>4} {'top-1':>7} {'top-3':>7}  类别")
     kinds = dict.fromkeys((case.kind, case.label) for case in cases)
-    for kind, label in kinds:
-        group = [o for o in outcomes if o.case.kind == kind]
-        print(f"{kind:<14} {label:<12} {len(group):>4} {share(group, 1):>6.0%} {share(group, 3):>7.0%}")
-    print(f"{'all':<14} {'合计':<12} {len(outcomes):>4} {share(outcomes, 1):>6.0%} {share(outcomes, 3):>7.0%}")
+    rows = [(kind, label, [o for o in outcomes if o.case.kind == kind]) for kind, label in kinds]
+    for kind, label, group in [*rows, ("all", "合计", outcomes)]:
+        print(f"{kind:<14} {len(group):>4} {share(group, 1):>7.0%} {share(group, 3):>7.0%}  {label}")
     print(f"(targets: top-1 ≥ {TOP1_TARGET:.0%}, top-3 ≥ {TOP3_TARGET:.0%})")
     if args.misses:
         for outcome in outcomes:
             if outcome.rank != 1:
-                print(f"  [{outcome.case.kind}] {outcome.case.message} → want {outcome.case.expected} "
-                      f"(rank {outcome.rank}), got {list(outcome.ranked[:3])}")
+                print(
+                    f"  [{outcome.case.kind}] {outcome.case.message} → want {outcome.case.expected} "
+                    f"(rank {outcome.rank}), got {list(outcome.ranked[:3])}"
+                )
 
 
 if __name__ == "__main__":

@@ -178,7 +178,7 @@ class SearchIndex:
         self._texts = _Joined(texts)
         self._text_lengths = [len(phrase.text) for phrase in self.phrases]
         self._sorted_keys = sorted(self._keys)
-        self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int]] | int] = {}
+        self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]] | int] = {}
         # A term found in more than one phrase in twenty says little in a message.
         self._common = max(30, len(self.phrases) // 20)
         # Empty words are dropped after folding, whoever built the groups: find("") matches
@@ -199,8 +199,12 @@ class SearchIndex:
         claims += [(word, None) for word in self.stopwords if len(word) > 1]
         claims += self._cues
         claims.sort(key=lambda pair: (-len(pair[0]), not isinstance(pair[1], tuple)))
-        self._claims = claims
-        self._is_question = {group: any(word in QUESTION_WORDS for word in group) for group in self.synonym_groups}
+        self._claims_by_char: dict[str, list[tuple[str, tuple[str, ...] | Stage | None]]] = {}
+        for claim in claims:  # by first character: a message is checked only for words it may hold
+            self._claims_by_char.setdefault(claim[0][0], []).append(claim)
+        self._is_question = {
+            group: any(word in QUESTION_WORDS for word in group) for group in self.synonym_groups
+        }
         self._stages = [phrase.stage for phrase in self.phrases]
         # A word inside a longer synonym word of another group does not count there: the 运费
         # of 运费险 is not postage, the 发货 of 催发货 not a shipping question.
@@ -217,9 +221,9 @@ class SearchIndex:
         self._sounds: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
         for word, group in self._synonym_words:
             if len(word) > 1 and all(is_han(char) for char in word):
-                spelled = syllables(word)
-                if all(spelled):
-                    self._sounds.setdefault(tuple(s for s in spelled if s), []).append((word, group))
+                sounds = syllables(word)
+                if all(sounds):
+                    self._sounds.setdefault(tuple(s for s in sounds if s), []).append((word, group))
         self._sound_lengths = sorted({len(key) for key in self._sounds}, reverse=True)
         self._sound_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
 
@@ -418,11 +422,11 @@ class SearchIndex:
         terms: list[tuple[tuple[str, ...], frozenset[str], float]] = []
         groups, cued = self._concepts_in(folded, taken)
         questions: list[tuple[tuple[str, ...], frozenset[str]]] = []
-        for group, literal in groups + self._sounds_in(folded, taken):
+        for group, used in groups + self._sounds_in(folded, taken):
             if self._is_question[group]:
-                questions.append((group, frozenset(literal)))
+                questions.append((group, frozenset(used)))
             else:
-                terms.append((group, frozenset(literal), 1.5))
+                terms.append((group, frozenset(used), 1.5))
         seen: set[str] = set()
         singles: list[tuple[tuple[str, ...], frozenset[str], float]] = []
         stop = self.stopwords
@@ -450,8 +454,11 @@ class SearchIndex:
             if idf <= 0:
                 continue
             possible += _PLACES[0] * idf
-            # A word too common to list its phrases (see _postings) is left out; a group of
-            # words each listed still counts, however many phrases they make together.
+            # A term in very many phrases says little and costs much (every phrase it holds
+            # is then ranked): left out. The bar is twice _common, so that in small books a
+            # broad synonym group (发货, 寄出, 发出…) still counts.
+            if documents > 2 * self._common:
+                continue
             scores.message_words.update(alternatives)
             for index, points in value.items():
                 weights[index] = weights.get(index, 0.0) + idf * points
@@ -482,19 +489,21 @@ class SearchIndex:
     ) -> tuple[dict[int, float], int]:
         """Points per phrase for one term (by where it holds the word, and whether it is the
         buyer's own word or a synonym), and in how many phrases it occurs."""
-        value: dict[int, float] = {}
         documents = 0
+        found: list[tuple[float, frozenset[int]]] = []
         for word in alternatives:
             posting = self._postings(word)
             if isinstance(posting, int):
                 documents += posting
                 continue
             share = 1.0 if word in literal else _SYNONYM_SHARE
-            for place, indexes in zip(_PLACES, posting, strict=True):
-                points = place * share
-                for index in indexes:
-                    if value.get(index, 0.0) < points:
-                        value[index] = points
+            found += ((place * share, indexes) for place, indexes in zip(_PLACES, posting, strict=True) if indexes)
+        # Each phrase keeps its best place: fewest points first, so better ones overwrite them
+        # (dict.update runs in C; this is the inner loop of a pasted message at 100k replies).
+        found.sort(key=lambda pair: pair[0])
+        value: dict[int, float] = {}
+        for points, indexes in found:
+            value.update(dict.fromkeys(indexes, points))
         return value, documents + len(value)
 
     def _concepts_in(
@@ -506,7 +515,8 @@ class SearchIndex:
         theirs and leave no pairs. A stage cue says when, not what: the 拍了 of 我已经拍了
         什么时候发 must not match the 拍 of a pre-sale title, so it claims its characters too."""
         matches: list[tuple[int, int, str, tuple[str, ...] | Stage | None]] = []
-        for word, claim in self._claims:
+        candidates = (claim for char in set(folded) for claim in self._claims_by_char.get(char, ()))
+        for word, claim in candidates:
             start = folded.find(word)
             while start != -1:
                 matches.append((-len(word), start, word, claim))

@@ -78,7 +78,8 @@ def _library(write_book, phrases: list[tuple[str, str, str, str]], synonyms: str
     """phrases: (id, stage, title, text); each stage gets a book of its own."""
     by_stage: dict[str, list[str]] = {}
     for pid, stage, title, text in phrases:
-        by_stage.setdefault(stage, []).append(f'[[phrase]]\nid = "{pid}"\ntitle = "{title}"\ntext = "{text}"\n')
+        entry = f'[[phrase]]\nid = "{pid}"\ntitle = "{title}"\ntext = "{text}"\n'
+        by_stage.setdefault(stage, []).append(entry)
     path = None
     for number, (stage, entries) in enumerate(by_stage.items()):
         path = write_book(f"{number}.toml", BOOK.format(stage=stage) + "\n".join(entries))
