@@ -16,6 +16,7 @@ instead of a fuzzy score per phrase. Tiers, best first:
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -191,41 +192,59 @@ class SearchIndex:
         )
         self.stopwords = frozenset(folded for word in stopwords if (folded := fold(word)))
         """Characters and words that say nothing in a pasted message."""
-        # One list, longest first, so that a long word claims its characters before a
-        # shorter one inside it: 怎么办 (a stopword) before 怎么 (a question), 有没有货 (stock)
-        # before 有没有 (a stopword). At equal length a synonym wins.
+        # Words claim a message's characters longest first (see _concepts_in): 怎么办 (a
+        # stopword) before 怎么 (a question), 有没有货 (stock) before 有没有 (a stopword).
         self._cues = [(cue, stage) for stage, cues in STAGE_CUES.items() for cue in cues]
-        claims: list[tuple[str, tuple[str, ...] | Stage | None]] = [*self._synonym_words]
-        claims += [(word, None) for word in self.stopwords if len(word) > 1]
-        claims += self._cues
-        claims.sort(key=lambda pair: (-len(pair[0]), not isinstance(pair[1], tuple)))
-        self._claims_by_char: dict[str, list[tuple[str, tuple[str, ...] | Stage | None]]] = {}
-        for claim in claims:  # by first character: a message is checked only for words it may hold
-            self._claims_by_char.setdefault(claim[0][0], []).append(claim)
         self._is_question = {
             group: any(word in QUESTION_WORDS for word in group) for group in self.synonym_groups
         }
         self._stages = [phrase.stage for phrase in self.phrases]
-        # A word inside a longer synonym word of another group does not count there: the 运费
-        # of 运费险 is not postage, the 发货 of 催发货 not a shipping question.
+        self._sound_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+
+    # The tables below serve pasted messages only: built on the first one, not at start-up.
+
+    @functools.cached_property
+    def _claims_by_char(self) -> dict[str, list[tuple[str, tuple[str, ...] | Stage | None]]]:
+        """Synonym words, stopwords and stage cues, by first character (a message is checked
+        only for the words it may hold), longest first, synonyms before others as long."""
+        claims: list[tuple[str, tuple[str, ...] | Stage | None]] = [*self._synonym_words]
+        claims += [(word, None) for word in self.stopwords if len(word) > 1]
+        claims += self._cues
+        claims.sort(key=lambda pair: (-len(pair[0]), not isinstance(pair[1], tuple)))
+        by_char: dict[str, list[tuple[str, tuple[str, ...] | Stage | None]]] = {}
+        for claim in claims:
+            by_char.setdefault(claim[0][0], []).append(claim)
+        return by_char
+
+    @functools.cached_property
+    def _shadows(self) -> dict[str, tuple[str, ...]]:
+        """A word inside a longer synonym word of another group does not count there: the 运费
+        of 运费险 is not postage, the 发货 of 催发货 not a shipping question."""
         group_of = {word: group for word, group in self._synonym_words}
-        self._shadows: dict[str, tuple[str, ...]] = {}
+        shadows: dict[str, tuple[str, ...]] = {}
         for longer, group in self._synonym_words:
             inner = {
                 longer[i:j] for i in range(len(longer)) for j in range(i + 1, len(longer) + 1 - (i == 0))
             }
             for word in inner:
                 if (other := group_of.get(word)) is not None and other is not group:
-                    self._shadows[word] = (*self._shadows.get(word, ()), longer)
-        # Sounds of synonym words (two characters or more, all Chinese) for homophone typos.
-        self._sounds: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+                    shadows[word] = (*shadows.get(word, ()), longer)
+        return shadows
+
+    @functools.cached_property
+    def _sounds(self) -> dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
+        """Synonym words (two characters or more, all Chinese) by their sound, for typos."""
+        sounds: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
         for word, group in self._synonym_words:
             if len(word) > 1 and all(is_han(char) for char in word):
-                sounds = syllables(word)
-                if all(sounds):
-                    self._sounds.setdefault(tuple(s for s in sounds if s), []).append((word, group))
-        self._sound_lengths = sorted({len(key) for key in self._sounds}, reverse=True)
-        self._sound_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+                spelled = syllables(word)
+                if all(spelled):
+                    sounds.setdefault(tuple(s for s in spelled if s), []).append((word, group))
+        return sounds
+
+    @functools.cached_property
+    def _sound_lengths(self) -> list[int]:
+        return sorted({len(key) for key in self._sounds}, reverse=True)
 
     # --- the query ---------------------------------------------------------------------------
 
@@ -497,7 +516,9 @@ class SearchIndex:
                 documents += posting
                 continue
             share = 1.0 if word in literal else _SYNONYM_SHARE
-            found += ((place * share, indexes) for place, indexes in zip(_PLACES, posting, strict=True) if indexes)
+            found += (
+                (place * share, indexes) for place, indexes in zip(_PLACES, posting, strict=True) if indexes
+            )
         # Each phrase keeps its best place: fewest points first, so better ones overwrite them
         # (dict.update runs in C; this is the inner loop of a pasted message at 100k replies).
         found.sort(key=lambda pair: pair[0])
