@@ -8,8 +8,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import quickreply
+from quickreply.search import SearchIndex
 
 TABLE = Path(__file__).resolve().parent.parent / "relevance_table.toml"
 TOP1_TARGET = 0.90
@@ -170,3 +173,26 @@ def test_the_buyers_own_word_beats_a_synonym_of_it(write_book) -> None:
     )
     assert _first(library, "亲多久能到呀") == "b"
     assert _first(library, "亲几天能到呀") == "a"
+
+
+_CHARS = "发货寄出快递到哪了吗亲呗能不能退款运费险什么时候我的订单ab1 ，"
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    groups=st.lists(st.lists(st.text(_CHARS, min_size=1, max_size=5), min_size=2, max_size=4), max_size=6),
+    stopwords=st.lists(st.text(_CHARS, min_size=1, max_size=4), max_size=6),
+    query=st.text(_CHARS, max_size=30),
+)
+def test_any_synonyms_and_message_rank_without_error(
+    bundled: quickreply.Library, groups: list[list[str]], stopwords: list[str], query: str
+) -> None:
+    """Team synonym files are other people's data: overlapping, nested or odd words never break
+    the message tier, and a message never outranks a title or text match."""
+    index = SearchIndex(bundled.phrases, groups, stopwords)
+    hits = index.search(query)
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert all(hit.score < 500 for hit in hits if hit.reason == "message")
