@@ -401,32 +401,47 @@ class SearchIndex:
         if (cached := self._posting_cache.get(word)) is None:
             if len(self._posting_cache) > _POSTING_CACHE_SIZE:
                 self._posting_cache.clear()
-            occurrences = self._texts.text.count(word) + self._subjects.text.count(word)
-            if occurrences > 2 * self._common:
+            limit = 2 * self._common
+            # Counting first keeps a common pair (发货) from listing thousands of phrases; a
+            # word of three characters or more is nearly always rare, so it skips the count:
+            # two scans fewer for each word of a synonym group a message touches.
+            occurrences = 0
+            if len(word) < 3:
+                occurrences = self._texts.text.count(word) + self._subjects.text.count(word)
+            if occurrences > limit:
                 cached = occurrences
             else:
-                lengths = self._title_lengths
-                titles: set[int] = set()
-                tags: set[int] = set()
-                shadows = self._shadows.get(word, ())
-                for index, start, _ in self._subjects.find_each(word):
-                    if shadows:
-                        start = _unshadowed(self._subject_list[index], word, shadows)
-                        if start == -1:
-                            continue
-                    # The first occurrence: in the title if the title holds it at all.
-                    (titles if start < lengths[index] else tags).add(index)
-                cached = (
-                    frozenset(titles),
-                    frozenset(tags),
-                    frozenset(
-                        index
-                        for index, _, _ in self._texts.find_each(word)
-                        if not shadows or _unshadowed(self._texts.part(index), word, shadows) != -1
-                    ),
-                )
+                in_subjects = list(islice(self._subjects.find_each(word), limit + 1))
+                in_texts = list(islice(self._texts.find_each(word), limit + 1))
+                if len(in_subjects) + len(in_texts) > limit:
+                    cached = self._texts.text.count(word) + self._subjects.text.count(word)
+                else:
+                    cached = self._listed(word, in_subjects, in_texts)
             self._posting_cache[word] = cached
         return cached
+
+    def _listed(
+        self, word: str, in_subjects: list[tuple[int, int, int]], in_texts: list[tuple[int, int, int]]
+    ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        """Sort the phrases holding ``word`` by place, skipping those that hold it only
+        inside a longer synonym word of another group (see _shadows)."""
+        lengths = self._title_lengths
+        titles: set[int] = set()
+        tags: set[int] = set()
+        shadows = self._shadows.get(word, ())
+        for index, start, _ in in_subjects:
+            if shadows:
+                start = _unshadowed(self._subject_list[index], word, shadows)
+                if start == -1:
+                    continue
+            # The first occurrence: in the title if the title holds it at all.
+            (titles if start < lengths[index] else tags).add(index)
+        texts = frozenset(
+            index
+            for index, _, _ in in_texts
+            if not shadows or _unshadowed(self._texts.part(index), word, shadows) != -1
+        )
+        return frozenset(titles), frozenset(tags), texts
 
     def _match_message(self, folded: str, scores: _Scores) -> None:
         """Score a long query by the share of its terms each phrase contains.
