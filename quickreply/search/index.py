@@ -509,13 +509,21 @@ class SearchIndex:
             asked = {}
         if possible <= 0:
             return
-        stages = self._stages
-        most = possible * (1 + QUESTION_BONUS) * STAGE_FACTOR
-        for index, weight in weights.items():
-            weight *= 1 + QUESTION_BONUS * asked.get(index, 0.0) / _PLACES[0]
-            if stages[index] in cued:
-                weight *= STAGE_FACTOR
-            scores.offer(index, MESSAGE + 399 * min(1.0, weight / most), "message")
+        # weight ≤ possible (each term adds at most _PLACES[0] × idf to both), so a score
+        # stays below MESSAGE + 399 even with both lifts: under any title or text match.
+        scale = 399 / (possible * (1 + QUESTION_BONUS) * STAGE_FACTOR)
+        offer = scores.offer
+        if asked or cued:
+            stages = self._stages
+            lift = QUESTION_BONUS / _PLACES[0]
+            for index, weight in weights.items():
+                weight *= 1 + lift * asked.get(index, 0.0)
+                if stages[index] in cued:
+                    weight *= STAGE_FACTOR
+                offer(index, MESSAGE + weight * scale, "message")
+        else:
+            for index, weight in weights.items():
+                offer(index, MESSAGE + weight * scale, "message")
         scores.message_phrases.update(weights)
 
     def _term_points(
