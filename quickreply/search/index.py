@@ -443,7 +443,7 @@ class SearchIndex:
         )
         return frozenset(titles), frozenset(tags), texts
 
-    def _match_message(self, folded: str, scores: _Scores) -> None:
+    def _match_message(self, folded: str, scores: _Scores, *, cues_claim: bool = True) -> None:
         """Score a long query by the share of its terms each phrase contains.
 
         Terms, in the order they claim the message's characters: synonym words (and words that
@@ -454,7 +454,7 @@ class SearchIndex:
         lift the replies of that stage a little."""
         taken = bytearray(len(folded))
         terms: list[tuple[tuple[str, ...], frozenset[str], float]] = []
-        groups, cued = self._concepts_in(folded, taken)
+        groups, cued = self._concepts_in(folded, taken, cues_claim=cues_claim)
         questions: list[tuple[tuple[str, ...], frozenset[str]]] = []
         for group, used in groups + self._sounds_in(folded, taken):
             if self._is_question[group]:
@@ -507,6 +507,10 @@ class SearchIndex:
         if not weights and asked:
             weights, possible = dict(asked), _PLACES[0]
             asked = {}
+        if not weights and cued and cues_claim:
+            # Nothing but a cue (已经下单了): its words are then all there is to go on.
+            self._match_message(folded, scores, cues_claim=False)
+            return
         if possible <= 0:
             return
         # weight ≤ possible (each term adds at most _PLACES[0] × idf to both), so a score
@@ -551,7 +555,7 @@ class SearchIndex:
         return value, documents + len(value)
 
     def _concepts_in(
-        self, folded: str, taken: bytearray
+        self, folded: str, taken: bytearray, *, cues_claim: bool = True
     ) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[Stage]]:
         """Synonym groups the text mentions, with the words it used, and the stages it cues.
         Longest words claim their characters first: 多少钱 is a price, so its 钱 must not also
@@ -561,6 +565,8 @@ class SearchIndex:
         matches: list[tuple[int, int, str, tuple[str, ...] | Stage | None]] = []
         candidates = (claim for char in set(folded) for claim in self._claims_by_char.get(char, ()))
         for word, claim in candidates:
+            if not cues_claim and isinstance(claim, Stage):
+                continue
             start = folded.find(word)
             while start != -1:
                 matches.append((-len(word), start, word, claim))
