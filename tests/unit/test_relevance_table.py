@@ -124,7 +124,10 @@ def test_a_stage_cue_settles_two_replies_with_the_same_words(write_book) -> None
 def test_a_message_that_is_only_a_stage_cue_still_finds_replies(write_book) -> None:
     library = _library(
         write_book,
-        [("paid", "in-sale", "已付款确认", "您的订单付款成功了。"), ("other", "in-sale", "催发货", "已加急。")],
+        [
+            ("paid", "in-sale", "已付款确认", "您的订单付款成功了。"),
+            ("other", "in-sale", "催发货", "已加急。"),
+        ],
     )
     # 已经付款 is an in-sale cue and claims its characters; with nothing else to go on, its
     # words count after all.
