@@ -16,6 +16,7 @@ instead of a fuzzy score per phrase. Tiers, best first:
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -23,11 +24,12 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, product
 
 from rapidfuzz import fuzz, process
 
-from ..model import Phrase
+from ..model import Phrase, Stage
+from .cues import QUESTION_BONUS, QUESTION_WORDS, STAGE_CUES, STAGE_FACTOR
 from .fold import Folder, compact, is_han
 from .pinyin import readings, syllables
 
@@ -50,6 +52,11 @@ MATCHES_PER_TIER = 2000
 _POSTING_CACHE_SIZE = 20_000
 _FUZZY_POOL_PER_PIECE = 400
 _FEW = 5  # fuzzy matching only steps in when the exact tiers found fewer good matches
+_PLACES = (2.0, 1.6, 1.0)
+"""What a message term is worth found in a phrase's title, its tags, its text."""
+_SYNONYM_SHARE = 0.8
+"""A phrase holding only a synonym of the buyer's word (几天 for 多久) gets this share of
+the word's weight: of two replies on the same subject, the one in the buyer's words wins."""
 
 
 Span = tuple[int, int]
@@ -82,6 +89,11 @@ class _Joined:
     def _owner(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self.starts, offset) - 1
         return index, offset - self.starts[index]
+
+    def part(self, index: int) -> str:
+        """The string of phrase ``index``."""
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[index] : end]
 
     def _next_start(self, index: int) -> int:
         return self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
@@ -167,7 +179,7 @@ class SearchIndex:
         self._texts = _Joined(texts)
         self._text_lengths = [len(phrase.text) for phrase in self.phrases]
         self._sorted_keys = sorted(self._keys)
-        self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int]] | int] = {}
+        self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]] | int] = {}
         # A term found in more than one phrase in twenty says little in a message.
         self._common = max(30, len(self.phrases) // 20)
         # Empty words are dropped after folding, whoever built the groups: find("") matches
@@ -179,7 +191,60 @@ class SearchIndex:
             key=lambda pair: -len(pair[0]),
         )
         self.stopwords = frozenset(folded for word in stopwords if (folded := fold(word)))
-        """Characters and two-character words that say nothing in a pasted message."""
+        """Characters and words that say nothing in a pasted message."""
+        # Words claim a message's characters longest first (see _concepts_in): 怎么办 (a
+        # stopword) before 怎么 (a question), 有没有货 (stock) before 有没有 (a stopword).
+        self._cues = [(cue, stage) for stage, cues in STAGE_CUES.items() for cue in cues]
+        self._is_question = {
+            group: any(word in QUESTION_WORDS for word in group) for group in self.synonym_groups
+        }
+        self._stages = [phrase.stage for phrase in self.phrases]
+        self._sound_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+
+    # The tables below serve pasted messages only: built on the first one, not at start-up.
+
+    @functools.cached_property
+    def _claims_by_char(self) -> dict[str, list[tuple[str, tuple[str, ...] | Stage | None]]]:
+        """Synonym words, stopwords and stage cues, by first character (a message is checked
+        only for the words it may hold), longest first, synonyms before others as long."""
+        claims: list[tuple[str, tuple[str, ...] | Stage | None]] = [*self._synonym_words]
+        claims += [(word, None) for word in self.stopwords if len(word) > 1]
+        claims += self._cues
+        claims.sort(key=lambda pair: (-len(pair[0]), not isinstance(pair[1], tuple)))
+        by_char: dict[str, list[tuple[str, tuple[str, ...] | Stage | None]]] = {}
+        for claim in claims:
+            by_char.setdefault(claim[0][0], []).append(claim)
+        return by_char
+
+    @functools.cached_property
+    def _shadows(self) -> dict[str, tuple[str, ...]]:
+        """A word inside a longer synonym word of another group does not count there: the 运费
+        of 运费险 is not postage, the 发货 of 催发货 not a shipping question."""
+        group_of = {word: group for word, group in self._synonym_words}
+        shadows: dict[str, tuple[str, ...]] = {}
+        for longer, group in self._synonym_words:
+            inner = {
+                longer[i:j] for i in range(len(longer)) for j in range(i + 1, len(longer) + 1 - (i == 0))
+            }
+            for word in inner:
+                if (other := group_of.get(word)) is not None and other is not group:
+                    shadows[word] = (*shadows.get(word, ()), longer)
+        return shadows
+
+    @functools.cached_property
+    def _sounds(self) -> dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
+        """Synonym words (two characters or more, all Chinese) by their sound, for typos."""
+        sounds: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+        for word, group in self._synonym_words:
+            if len(word) > 1 and all(is_han(char) for char in word):
+                spelled = syllables(word)
+                if all(spelled):
+                    sounds.setdefault(tuple(s for s in spelled if s), []).append((word, group))
+        return sounds
+
+    @functools.cached_property
+    def _sound_lengths(self) -> list[int]:
+        return sorted({len(key) for key in self._sounds}, reverse=True)
 
     # --- the query ---------------------------------------------------------------------------
 
@@ -329,100 +394,235 @@ class SearchIndex:
             record(match)
             offer(match[0], score, "text")
 
-    def _postings(self, word: str) -> tuple[frozenset[int], frozenset[int]] | int:
-        """Phrases whose subject / text hold ``word``, or, for a word in more phrases than
+    def _postings(self, word: str) -> tuple[frozenset[int], frozenset[int], frozenset[int]] | int:
+        """Phrases whose title / tags / text hold ``word``, or, for a word in more phrases than
         ``_common`` (it says little and costs much), just how often it occurs.
         Cached, since a typed message adds one new character pair per keystroke."""
         if (cached := self._posting_cache.get(word)) is None:
             if len(self._posting_cache) > _POSTING_CACHE_SIZE:
                 self._posting_cache.clear()
-            occurrences = self._texts.text.count(word) + self._subjects.text.count(word)
-            if occurrences > 2 * self._common:
+            limit = 2 * self._common
+            # Counting first keeps a common pair (发货) from listing thousands of phrases; a
+            # word of three characters or more is nearly always rare, so it skips the count:
+            # two scans fewer for each word of a synonym group a message touches.
+            occurrences = 0
+            if len(word) < 3:
+                occurrences = self._texts.text.count(word) + self._subjects.text.count(word)
+            if occurrences > limit:
                 cached = occurrences
             else:
-                cached = (
-                    frozenset(index for index, _, _ in self._subjects.find_each(word)),
-                    frozenset(index for index, _, _ in self._texts.find_each(word)),
-                )
+                in_subjects = list(islice(self._subjects.find_each(word), limit + 1))
+                in_texts = list(islice(self._texts.find_each(word), limit + 1))
+                if len(in_subjects) + len(in_texts) > limit:
+                    cached = self._texts.text.count(word) + self._subjects.text.count(word)
+                else:
+                    cached = self._listed(word, in_subjects, in_texts)
             self._posting_cache[word] = cached
         return cached
 
-    def _match_message(self, folded: str, scores: _Scores) -> None:
-        """Score a long query by the share of its terms each phrase contains."""
-        terms: list[tuple[str, ...]] = []
+    def _listed(
+        self, word: str, in_subjects: list[tuple[int, int, int]], in_texts: list[tuple[int, int, int]]
+    ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        """Sort the phrases holding ``word`` by place, skipping those that hold it only
+        inside a longer synonym word of another group (see _shadows)."""
+        lengths = self._title_lengths
+        titles: set[int] = set()
+        tags: set[int] = set()
+        shadows = self._shadows.get(word, ())
+        for index, start, _ in in_subjects:
+            if shadows:
+                start = _unshadowed(self._subject_list[index], word, shadows)
+                if start == -1:
+                    continue
+            # The first occurrence: in the title if the title holds it at all.
+            (titles if start < lengths[index] else tags).add(index)
+        texts = frozenset(
+            index
+            for index, _, _ in in_texts
+            if not shadows or _unshadowed(self._texts.part(index), word, shadows) != -1
+        )
+        return frozenset(titles), frozenset(tags), texts
+
+    def _match_message(self, folded: str, scores: _Scores, *, cues_claim: bool = True) -> None:
+        """Score a long query by the share of its terms each phrase contains.
+
+        Terms, in the order they claim the message's characters: synonym words (and words that
+        sound like one: 发或 → 发货), then stopwords are cut out (亲, 能不能, 怎么办), then the
+        character pairs and single characters left. A term weighs by rarity (idf), by where the
+        phrase holds it (title > tag > text) and by whether the phrase has the buyer's own word
+        or only a synonym of it; question words weigh less than subjects. Stage cues (我的订单)
+        lift the replies of that stage a little."""
+        taken = bytearray(len(folded))
+        terms: list[tuple[tuple[str, ...], frozenset[str], float]] = []
+        groups, cued = self._concepts_in(folded, taken, cues_claim=cues_claim)
+        questions: list[tuple[tuple[str, ...], frozenset[str]]] = []
+        for group, used in groups + self._sounds_in(folded, taken):
+            if self._is_question[group]:
+                questions.append((group, frozenset(used)))
+            else:
+                terms.append((group, frozenset(used), 1.5))
         seen: set[str] = set()
-        concepts: set[str] = set()
-        for group in self._concepts_in(folded):
-            terms.append(group)
-            concepts.update(group)
-        for segment in re.split(r"\W+", folded):
+        singles: list[tuple[tuple[str, ...], frozenset[str], float]] = []
+        stop = self.stopwords
+        for segment in _free_segments(folded, taken):
             for i in range(len(segment) - 1):
                 pair = segment[i : i + 2]
-                if pair in seen or not any(is_han(char) for char in pair):
+                if pair in seen or not (is_han(pair[0]) or is_han(pair[1])):
                     continue
                 seen.add(pair)
-                if not any(pair in word for word in concepts) and not (
-                    pair in self.stopwords or (pair[0] in self.stopwords and pair[1] in self.stopwords)
-                ):
-                    terms.append((pair,))
-        # Single characters too, at half weight: 退 in 我想退掉 matters even when 退掉 is
-        # not written anywhere. Rare characters still weigh more than 我 or 的.
-        singles = [
-            (char,)
-            for char in dict.fromkeys(folded)
-            if is_han(char) and char not in self.stopwords and not any(char in word for word in concepts)
-        ]
-        terms = terms[:_MESSAGE_TERMS_MAX]
-        # Synonym concepts were picked by people, so they weigh more than a character pair.
-        factors = [1.5 if len(term) > 1 else 1.0 for term in terms]
-        factors += [0.5] * len(singles[:_MESSAGE_TERMS_MAX])
-        terms += singles[:_MESSAGE_TERMS_MAX]
+                if not (pair in stop or (pair[0] in stop and pair[1] in stop)):
+                    terms.append(((pair,), frozenset((pair,)), 1.0))
+            # Single characters too, at half weight: 退 in 我想退掉 matters even when 退掉 is
+            # not written anywhere. Rare characters still weigh more than 我 or 的.
+            for char in segment:
+                if is_han(char) and char not in stop and char not in seen:
+                    seen.add(char)
+                    singles.append(((char,), frozenset(char), 0.5))
+        terms = terms[:_MESSAGE_TERMS_MAX] + singles[:_MESSAGE_TERMS_MAX]
         total = len(self.phrases) + 1
         weights: dict[int, float] = {}
         possible = 0.0
-        for alternatives, factor in zip(terms, factors, strict=True):
-            in_subject: set[int] = set()
-            in_text: set[int] = set()
-            documents = 0
-            for word in alternatives:
-                posting = self._postings(word)
-                if isinstance(posting, int):
-                    documents += posting
-                else:
-                    in_subject |= posting[0]
-                    in_text |= posting[1]
-            anywhere = in_subject | in_text
-            documents += len(anywhere)
+        for alternatives, literal, factor in terms:
+            value, documents = self._term_points(alternatives, literal)
             idf = factor * math.log(total / (documents + 0.5))
             if idf <= 0:
                 continue
-            possible += 2 * idf
-            if documents > self._common:
+            possible += _PLACES[0] * idf
+            # A term in very many phrases says little and costs much (every phrase it holds
+            # is then ranked): left out. The bar is twice _common, so that in small books a
+            # broad synonym group (发货, 寄出, 发出…) still counts.
+            if documents > 2 * self._common:
                 continue
             scores.message_words.update(alternatives)
-            for index in anywhere:
-                weights[index] = weights.get(index, 0.0) + idf * (2 if index in in_subject else 1)
+            for index, points in value.items():
+                weights[index] = weights.get(index, 0.0) + idf * points
+        # A question word (多久, 怎么) says which answer about the subject is wanted: it lifts
+        # the replies that match the subject and answer that question, by at most a quarter,
+        # and never lifts a reply about something else. Alone (多久啊), it is the subject.
+        asked: dict[int, float] = {}
+        for alternatives, literal in questions:
+            scores.message_words.update(alternatives)
+            for index, points in self._term_points(alternatives, literal)[0].items():
+                asked[index] = max(asked.get(index, 0.0), points)
+        if not weights and asked:
+            weights, possible = dict(asked), _PLACES[0]
+            asked = {}
+        if not weights and cued and cues_claim:
+            # Nothing but a cue (已经下单了): its words are then all there is to go on.
+            self._match_message(folded, scores, cues_claim=False)
+            return
         if possible <= 0:
             return
-        for index, weight in weights.items():
-            scores.offer(index, MESSAGE + 400 * weight / possible, "message")
+        # weight ≤ possible (each term adds at most _PLACES[0] × idf to both), so a score
+        # stays below MESSAGE + 399 even with both lifts: under any title or text match.
+        scale = 399 / (possible * (1 + QUESTION_BONUS) * STAGE_FACTOR)
+        offer = scores.offer
+        if asked or cued:
+            stages = self._stages
+            lift = QUESTION_BONUS / _PLACES[0]
+            for index, weight in weights.items():
+                weight *= 1 + lift * asked.get(index, 0.0)
+                if stages[index] in cued:
+                    weight *= STAGE_FACTOR
+                offer(index, MESSAGE + weight * scale, "message")
+        else:
+            for index, weight in weights.items():
+                offer(index, MESSAGE + weight * scale, "message")
         scores.message_phrases.update(weights)
 
-    def _concepts_in(self, folded: str) -> list[tuple[str, ...]]:
-        """Synonym groups the text mentions, longest words first: 多少钱 is a price, so its
-        钱 must not also count as the 钱 of 退款."""
-        taken = bytearray(len(folded))
-        groups: list[tuple[str, ...]] = []
-        for word, group in self._synonym_words:
-            start = folded.find(word) if word else -1
+    def _term_points(
+        self, alternatives: tuple[str, ...], literal: frozenset[str]
+    ) -> tuple[dict[int, float], int]:
+        """Points per phrase for one term (by where it holds the word, and whether it is the
+        buyer's own word or a synonym), and in how many phrases it occurs."""
+        documents = 0
+        found: list[tuple[float, frozenset[int]]] = []
+        for word in alternatives:
+            posting = self._postings(word)
+            if isinstance(posting, int):
+                documents += posting
+                continue
+            share = 1.0 if word in literal else _SYNONYM_SHARE
+            found += (
+                (place * share, indexes) for place, indexes in zip(_PLACES, posting, strict=True) if indexes
+            )
+        # Each phrase keeps its best place: fewest points first, so better ones overwrite them
+        # (dict.update runs in C; this is the inner loop of a pasted message at 100k replies).
+        found.sort(key=lambda pair: pair[0])
+        value: dict[int, float] = {}
+        for points, indexes in found:
+            value.update(dict.fromkeys(indexes, points))
+        return value, documents + len(value)
+
+    def _concepts_in(
+        self, folded: str, taken: bytearray, *, cues_claim: bool = True
+    ) -> tuple[list[tuple[tuple[str, ...], list[str]]], set[Stage]]:
+        """Synonym groups the text mentions, with the words it used, and the stages it cues.
+        Longest words claim their characters first: 多少钱 is a price, so its 钱 must not also
+        count as the 钱 of 退款. Stopwords of two characters or more (能不能, 怎么办) claim
+        theirs and leave no pairs. A stage cue says when, not what: the 拍了 of 我已经拍了
+        什么时候发 must not match the 拍 of a pre-sale title, so it claims its characters too."""
+        matches: list[tuple[int, int, str, tuple[str, ...] | Stage | None]] = []
+        candidates = (claim for char in set(folded) for claim in self._claims_by_char.get(char, ()))
+        for word, claim in candidates:
+            if not cues_claim and isinstance(claim, Stage):
+                continue
+            start = folded.find(word)
             while start != -1:
-                end = start + len(word)
-                if not any(taken[start:end]):
-                    taken[start:end] = b"\x01" * len(word)
-                    if group not in groups:
-                        groups.append(group)
-                start = folded.find(word, end)
-        return groups
+                matches.append((-len(word), start, word, claim))
+                start = folded.find(word, start + 1)
+        # Longest first; of two as long, the one further left (少发了: 少发, not 发了).
+        matches.sort(key=lambda match: match[:2])
+        found: dict[tuple[str, ...], list[str]] = {}
+        for negative, start, word, claim in matches:
+            end = start - negative
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * len(word)
+                if isinstance(claim, tuple):
+                    found.setdefault(claim, []).append(word)
+        cued = {stage for cue, stage in self._cues if cue in folded}
+        return list(found.items()), cued
+
+    def _sounds_in(self, folded: str, taken: bytearray) -> list[tuple[tuple[str, ...], list[str]]]:
+        """Homophone typos of synonym words (发或 → 发货, 快第 → 快递) among the characters no
+        word claimed yet; the synonym word found counts as the buyer's own."""
+        found: dict[tuple[str, ...], list[str]] = {}
+        for start in range(len(folded) - 1):
+            for length in self._sound_lengths:
+                end = start + length
+                if end > len(folded) or any(taken[start:end]):
+                    continue
+                match = self._sound_of(folded[start:end])
+                if match is not None:
+                    taken[start:end] = b"\x01" * length
+                    found.setdefault(match[1], []).append(match[0])
+                    break
+        return list(found.items())
+
+    def _sound_of(self, window: str) -> tuple[str, tuple[str, ...]] | None:
+        """The synonym word ``window`` is a likely typo of: same length, at least one character
+        in common, and every other character read, in its commonest reading, as the word's
+        (a pinyin keyboard offers it for the same syllable). Rare readings would make 直不
+        (zhi fu) a 支付."""
+        if (cached := self._sound_cache.get(window, False)) is not False:
+            return cached  # type: ignore[return-value]
+        result: tuple[str, tuple[str, ...]] | None = None
+        options = [readings(char) for char in window]
+        if all(options) and math.prod(len(option) for option in options) <= 64:
+            for spelled in product(*options):
+                for word, group in self._sounds.get(spelled, ()):
+                    same = [a == b for a, b in zip(window, word, strict=True)]
+                    if any(same) and not all(same) and all(
+                        alike or options[i][0] == spelled[i] for i, alike in enumerate(same)
+                    ):
+                        result = (word, group)
+                        break
+                if result:
+                    break
+        if len(self._sound_cache) > _POSTING_CACHE_SIZE:
+            self._sound_cache.clear()
+        self._sound_cache[window] = result
+        return result
 
     def _match_fuzzy(self, text: str, scores: _Scores, limit: int) -> None:
         """Typos: rapidfuzz over the phrases sharing a piece (three letters of pinyin, two
@@ -474,6 +674,26 @@ class _Scores:
             for index, score in self.best.items()
             if score >= at_least and (allowed is None or allowed[index])
         )
+
+
+def _unshadowed(part: str, word: str, shadows: Sequence[str]) -> int:
+    """Where ``word`` first occurs in ``part`` outside every longer word in ``shadows``; -1."""
+    for longer in shadows:
+        part = part.replace(longer, SEPARATOR * len(longer))
+    return part.find(word)
+
+
+def _free_segments(folded: str, taken: bytearray) -> Iterator[str]:
+    """Runs of word characters that no term has claimed."""
+    run: list[str] = []
+    for char, claimed in zip(folded, taken, strict=True):
+        if not claimed and (char.isalnum() or char == "_"):
+            run.append(char)
+        elif run:
+            yield "".join(run)
+            run = []
+    if run:
+        yield "".join(run)
 
 
 def _spell(subject: str) -> tuple[str, list[int], array[int]]:
