@@ -64,19 +64,21 @@ def test_forget_on_a_broken_record_says_why(books: Path) -> None:
 
 
 def test_suggest_merges_agents_and_lists_wordings_search_misses(books: Path, tmp_path: Path) -> None:
-    teach(default_path(), ("快递三天了都没动", "stalled"), ("物流不更新", "stalled"))
+    # Wordings the search alone does not rank `stalled` first for (its synonyms cover 没动,
+    # 不更新 …); 物流不更新 is its title, found without learning.
+    teach(default_path(), ("这都第五天了还在原地", "stalled"), ("物流不更新", "stalled"))
     other = teach(
         tmp_path / "other.sqlite3",
-        ("快递三天了，都没动", "stalled"),
+        ("这都第五天了，还在原地", "stalled"),
         ("宝贝到底啥时候能收到啊", "postage"),
-        ("快递 13812345678 好几天都没动了", "stalled"),
+        ("怎么还停在杭州 13812345678", "stalled"),
     )
     result = run("stats", "-d", str(books), "--suggest", "--merge", str(other))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "物流不更新（stalled）" in lines
-    assert "      2  快递三天了都没动" in lines  # two agents, one wording
-    assert "      1  快递 *********** 好几天都没动了" in lines  # the phone number never stored
+    assert "      2  这都第五天了还在原地" in lines  # two agents, one wording
+    assert "      1  怎么还停在杭州 ***********" in lines  # the phone number never stored
     assert "运费怎么算（postage）" in lines
     assert not any(line.endswith("  物流不更新") for line in lines)  # search finds that one
     as_json = json.loads(run("stats", "-d", str(books), "--suggest", "--json", "--merge", str(other)).stdout)
@@ -84,13 +86,13 @@ def test_suggest_merges_agents_and_lists_wordings_search_misses(books: Path, tmp
         "id": "stalled",
         "title": "物流不更新",
         "wordings": [
-            {"wording": "快递三天了都没动", "count": 2},
-            {"wording": "快递 *********** 好几天都没动了", "count": 1},
+            {"wording": "这都第五天了还在原地", "count": 2},
+            {"wording": "怎么还停在杭州 ***********", "count": 1},
         ],
     }
     alone = json.loads(run("stats", "-d", str(books), "--suggest", "--json").stdout)
     assert alone == [
-        {"id": "stalled", "title": "物流不更新", "wordings": [{"wording": "快递三天了都没动", "count": 1}]}
+        {"id": "stalled", "title": "物流不更新", "wordings": [{"wording": "这都第五天了还在原地", "count": 1}]}
     ]
 
 
