@@ -168,24 +168,40 @@ def parse_toml(path: Path, raw_bytes: bytes) -> tuple[dict[str, Any] | None, str
         return None, raw, Problem(path, 1, "TOML 嵌套太深，无法读取", code="toml-syntax")
 
 
+# `key =`, `"key" =` or `'key' =` at the start of a line (a bare key, or a quoted one).
+_KEY_LINE = re.compile(r"""^\s*(?:([A-Za-z0-9_-]+)|"([^"\\]*)"|'([^']*)')\s*=""")
+
+
 class _Lines:
     """Finds the line of a phrase's header and of a key inside it, for messages."""
 
     def __init__(self, raw: str) -> None:
         self.lines = raw.splitlines()
         self.headers = [i + 1 for i, text in enumerate(self.lines) if _PHRASE_HEADER.match(text)]
+        self._keys_of: tuple[int, dict[str, int]] = (-1, {})
 
     def phrase(self, index: int) -> int:
         return self.headers[index] if index < len(self.headers) else 1
 
     def key(self, index: int, key: str) -> int:
-        start = self.phrase(index)
+        return self.keys(index).get(key, self.phrase(index))
+
+    def keys(self, index: int) -> dict[str, int]:
+        """The line of each key in phrase ``index`` (the first, if repeated): one pass over
+        its lines for all keys (at 100k replies, a scan per key was a fifth of `check`)."""
+        if index >= len(self.headers):
+            return {}
+        if self._keys_of[0] == index:  # every finding and field of one reply asks in turn
+            return self._keys_of[1]
+        start = self.headers[index]
         end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
-        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        found: dict[str, int] = {}
         for number in range(start, end):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return start
+            if (match := _KEY_LINE.match(self.lines[number - 1])) is not None:
+                name = next(group for group in match.groups() if group is not None)
+                found.setdefault(name, number)
+        self._keys_of = (index, found)
+        return found
 
     def table(self, name: str) -> int:
         pattern = re.compile(rf"^\s*\[\s*{re.escape(name)}\s*\]")
