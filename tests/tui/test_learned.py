@@ -41,41 +41,41 @@ async def test_two_copies_teach_a_similar_wording_and_f8_forgets(
     app = make(books, history=True)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press(*SIMILAR_WORDING)
-        assert ids(app)[0] != "stalled"
+        assert ids(app)[0] != "late"
         await pilot.press("escape")
         # The top hit copied: nothing to learn.
         await pilot.press(*WORDING)
-        assert ids(app)[0] != "stalled"
+        assert ids(app)[0] != "late"
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.usage is not None and app.usage.learned() == []
         # One copy of a lower reply: remembered, but the order stays.
-        await copy_lower(app, pilot, WORDING, "stalled")
-        assert [row[1:] for row in app.usage.learned()] == [(WORDING, "stalled")]
+        await copy_lower(app, pilot, WORDING, "late")
+        assert [row[1:] for row in app.usage.learned()] == [(WORDING, "late")]
         await pilot.press(*SIMILAR_WORDING)
-        assert ids(app)[0] != "stalled"
+        assert ids(app)[0] != "late"
         await pilot.press("escape")
         # The second copy: a similar wording now shows it first, marked 学.
-        await copy_lower(app, pilot, WORDING, "stalled")
+        await copy_lower(app, pilot, WORDING, "late")
         await pilot.press(*SIMILAR_WORDING)
-        assert ids(app)[0] == "stalled" and selected(app) == "stalled"
+        assert ids(app)[0] == "late" and selected(app) == "late"
         assert app.main.results.hits[0].reason == LEARNED
         assert T.learned_badge in app.main.results.get_option_at_index(0).prompt.plain
         # Enter copies it; since search alone ranks another first, the copy confirms the pair.
         await pilot.press("enter")
         await settle(app, pilot)
         assert len(clipboard.copies) == 4
-        assert "物流信息" in clipboard.copies[-1]
+        assert "快递有延误" in clipboard.copies[-1]
         assert len(app.usage.learned()) == 3
         # F8 on the selected reply forgets what was learned for it.
         await pilot.press(*SIMILAR_WORDING)
-        assert selected(app) == "stalled"
+        assert selected(app) == "late"
         await pilot.press("f8")
         await settle(app, pilot)
         assert app.usage.learned() == []
-        assert ids(app)[0] != "stalled"
+        assert ids(app)[0] != "late"
         messages = [n.message for n in app._notifications]
-        assert T.learned_forgotten.format(title="物流不更新", count=3) in messages
+        assert T.learned_forgotten.format(title="快递迟迟不到", count=3) in messages
         # Again: nothing left to forget, and it says so.
         await pilot.press("up", "f8")
         await settle(app, pilot)
@@ -90,9 +90,9 @@ async def test_no_history_neither_learns_nor_uses(
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         assert app.usage is None and app.learned is None
         for _ in range(2):
-            await copy_lower(app, pilot, WORDING, "stalled")
+            await copy_lower(app, pilot, WORDING, "late")
         await pilot.press(*SIMILAR_WORDING)
-        assert ids(app)[0] != "stalled"
+        assert ids(app)[0] != "late"
         await pilot.press("f8")
         await settle(app, pilot)
         assert any(n.message == T.learned_off for n in app._notifications)
@@ -105,14 +105,14 @@ async def test_what_was_learned_before_counts_from_the_start(make: AppFactory, b
 
     log = UsageLog(default_path())
     for _ in range(2):
-        log.record_learned(WORDING, "stalled")
+        log.record_learned(WORDING, "late")
     log.close()
     app = make(books, history=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         assert app.learned is not None and len(app.learned) == 2
         await pilot.press(*SIMILAR_WORDING)
-        assert ids(app)[0] == "stalled"
+        assert ids(app)[0] == "late"
 
 
 async def test_copying_search_top_below_a_learned_reply_corrects_it(make: AppFactory, books: Path) -> None:
@@ -123,9 +123,9 @@ async def test_copying_search_top_below_a_learned_reply_corrects_it(make: AppFac
         top = ids(app)[0]
         await pilot.press("escape")
         for _ in range(2):
-            await copy_lower(app, pilot, WORDING, "stalled")
+            await copy_lower(app, pilot, WORDING, "late")
         await pilot.press(*WORDING)
-        assert ids(app)[:2] == ["stalled", top]
+        assert ids(app)[:2] == ["late", top]
         await pilot.press("escape")
         corrections = 0
         while True:  # as many copies of search's top as it takes, but no more than three
@@ -137,4 +137,4 @@ async def test_copying_search_top_below_a_learned_reply_corrects_it(make: AppFac
             await copy_lower(app, pilot, WORDING, top)
             corrections += 1
         assert corrections >= 1
-        assert ids(app)[:2] == [top, "stalled"]
+        assert ids(app)[:2] == [top, "late"]

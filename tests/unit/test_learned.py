@@ -112,7 +112,7 @@ def test_similarity_threshold(bundled, first: str, second: str, similar: bool) -
     score = similarity(features(first, fold, stopwords), features(second, fold, stopwords))
     assert (score >= SIMILAR) is similar, score
     if not similar:
-        assert score < 0.35
+        assert score < 0.4
 
 
 def test_features_mask_digits_and_skip_stopwords() -> None:
@@ -130,10 +130,10 @@ def test_thresholds_mean_two_copies() -> None:
 
 
 def test_two_copies_put_a_reply_first_for_a_similar_wording(library: Library) -> None:
-    assert ids(library.search("快递三天了都没动"))[0] != "stalled"
-    taught = learned(library, ("快递三天了都没动", "stalled"), ("快递三天了都没动", "stalled"))
+    assert ids(library.search("快递三天了都没动"))[0] != "late"
+    taught = learned(library, ("快递三天了都没动", "late"), ("快递三天了都没动", "late"))
     hits = library.search("快递好几天都没动了", learned=taught)
-    assert ids(hits)[0] == "stalled" and hits[0].reason == LEARNED
+    assert ids(hits)[0] == "late" and hits[0].reason == LEARNED
     assert len(set(ids(hits))) == len(hits)  # moved, not repeated
     # Unrelated wordings are not touched.
     assert library.search("运费怎么算", learned=taught) == library.search("运费怎么算")
@@ -169,9 +169,9 @@ def test_search_top_keeps_its_reason(library: Library) -> None:
     query = "快递三天了都没动"
     plain = library.search(query)
     top = plain[0].phrase.id
-    taught = learned(library, *[(query, "stalled")] * 3, *[(query, top)] * 2)
+    taught = learned(library, *[(query, "late")] * 3, *[(query, top)] * 2)
     hits = library.search(query, learned=taught)
-    assert ids(hits)[:2] == ["stalled", top]
+    assert ids(hits)[:2] == ["late", top]
     assert [hit.reason for hit in hits[:2]] == [LEARNED, plain[0].reason]
 
 
@@ -251,9 +251,9 @@ def test_merge_reads_every_agents_pairs(tmp_path: Path) -> None:
 
 def test_suggest_lists_wordings_search_does_not_find(library: Library) -> None:
     rows = [
-        (TODAY, "快递三天了都没动", "stalled"),
-        (TODAY, "快递三天了，都没动！", "stalled"),  # the same wording, other punctuation
-        (TODAY, "快递好几天都没动了", "stalled"),
+        (TODAY, "快递三天了都没动", "late"),
+        (TODAY, "快递三天了，都没动！", "late"),  # the same wording, other punctuation
+        (TODAY, "快递好几天都没动了", "late"),
         (TODAY, "物流不更新", "stalled"),  # search finds it by its title: not a candidate
         (TODAY, "快递三天了都没动", "deleted-reply"),
     ]
@@ -265,7 +265,7 @@ def test_suggest_lists_wordings_search_does_not_find(library: Library) -> None:
 
     suggestions = suggest(rows, titles, top_hit)
     assert len(suggestions) == 1
-    assert suggestions[0].phrase == "stalled" and suggestions[0].title == "物流不更新"
+    assert suggestions[0].phrase == "late" and suggestions[0].title == "快递迟迟不到"
     assert suggestions[0].wordings == [("快递三天了都没动", 2), ("快递好几天都没动了", 1)]
 
 
