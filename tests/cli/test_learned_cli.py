@@ -92,7 +92,11 @@ def test_suggest_merges_agents_and_lists_wordings_search_misses(books: Path, tmp
     }
     alone = json.loads(run("stats", "-d", str(books), "--suggest", "--json").stdout)
     assert alone == [
-        {"id": "stalled", "title": "物流不更新", "wordings": [{"wording": "这都第五天了还在原地", "count": 1}]}
+        {
+            "id": "stalled",
+            "title": "物流不更新",
+            "wordings": [{"wording": "这都第五天了还在原地", "count": 1}],
+        }
     ]
 
 
