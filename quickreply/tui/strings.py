@@ -90,7 +90,7 @@ class Strings:
         "读不出剪贴板，已停止监听：{reason}（SSH 等没有图形界面时无法监听；F7 重试）"
     )
     clipboard_not_replaced: str = (
-        "剪贴板有新的买家消息，但搜索框里是你输入的内容，没有替换（Esc 清空后再复制一次）"
+        "剪贴板有新的买家消息，但搜索框里是你输入的内容，没有替换（按 Esc 清空后显示）"
     )
 
 
@@ -169,7 +169,7 @@ ENGLISH = Strings(
         "Cannot read the clipboard; stopped watching: {reason} (no GUI over SSH; F7 retries)"
     ),
     clipboard_not_replaced="A new buyer message is on the clipboard, but you are typing; not replaced "
-    "(Esc, then copy it again)",
+    "(Esc shows it)",
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()

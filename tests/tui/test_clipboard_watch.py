@@ -152,6 +152,12 @@ async def test_typing_is_never_overwritten(watching, board: FakeSystemClipboard)
         await polled(app, pilot, times=2)
         assert app.main.box.value == "yf"
         assert "来自剪贴板" not in status(app)
+        # Esc: the message waiting on the clipboard becomes the query (copying the same text
+        # again changes nothing the watch can see).
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.main.box.value == BUYER and selected(app) == BUYER_ID
+        assert "来自剪贴板" in status(app)
 
 
 async def test_a_message_replaces_the_previous_clipboard_query_until_the_agent_types(

@@ -110,6 +110,9 @@ class SearchScreen(Screen[None]):
         by the wording too, so a reply edited since is asked about afresh)."""
         self.clipboard_query: str | None = None
         """The query the clipboard watch put in the box, until the agent changes it."""
+        self.waiting_message: str | None = None
+        """A buyer message the watch saw while the agent was typing: Esc makes it the query
+        (the clipboard still holds the same text, so copying it again would not be noticed)."""
         self.sequence: SequenceCopy | None = None
         """The reply in parts being copied: Enter copies its next part; Esc or a new query ends it."""
 
@@ -227,11 +230,13 @@ class SearchScreen(Screen[None]):
         selected; Enter copies it. Never over what the agent is typing, and not while a
         form or another screen is open (the agent may be copying values for it)."""
         if self.app.screen is not self:
-            return
+            return  # in a form the agent copies values for it (an address): never a query
         value = self.box.value
         if value.strip() and value != self.clipboard_query:
+            self.waiting_message = query  # Esc shows it: copying the same text again cannot
             self.notify(T.clipboard_not_replaced, markup=False, timeout=4)
             return
+        self.waiting_message = None
         self.clipboard_query = query
         if value == query:
             self.run_search()  # no Changed event: select the best reply again
@@ -271,6 +276,8 @@ class SearchScreen(Screen[None]):
         if self.box.value.strip():
             self.quick.record_miss(self.box.value)  # given up: a reply the team may be missing
         self.box.value = ""
+        if self.waiting_message is not None and self.quick.clipboard_watching:
+            self.take_clipboard_message(self.waiting_message)
 
     def _set_stage(self, stage: Stage | None) -> None:
         self.query_one("#stages", Tabs).active = f"stage-{stage or 'all'}"
