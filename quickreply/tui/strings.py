@@ -32,7 +32,9 @@ class Strings:
     fill_title: str = "补充本次会话的信息"
     fill_hint: str = "Enter 下一项 / 最后一项按 Enter 复制 · Esc 取消"
     fill_empty: str = "请填写 {name}"
-    fill_hint_choices: str = "↓↑ 选择 · 打字筛选 · Enter 选定（最后一项即复制）· Esc 取消"
+    fill_hint_choices: str = (
+        "↓↑ 选择 · 字母筛选（拼音）· 输入的汉字或数字按原样使用 · Enter 确定（最后一项即复制）· Esc 取消"
+    )
     variant: str = "说法 {current}/{total}（Ctrl+N 换一个）"
     sequence_ready: str = "分 {total} 段发送：Enter 复制第 1 段"
     sequence_next: str = "{done}/{total} 已复制，Enter 复制下一段"
@@ -114,7 +116,8 @@ ENGLISH = Strings(
     fill_title="Fill in this chat's details",
     fill_hint="Enter: next field / copy on the last · Esc: cancel",
     fill_empty="Please fill in {name}",
-    fill_hint_choices="↓↑ choose · type to filter · Enter takes it (copies on the last) · Esc: cancel",
+    fill_hint_choices="↓↑ choose · letters filter · typed text or digits are used as typed · Enter takes it "
+    "(copies on the last) · Esc: cancel",
     variant="Wording {current}/{total} (Ctrl+N for another)",
     sequence_ready="Sent in {total} messages: Enter copies the 1st",
     sequence_next="{done}/{total} copied, Enter copies the next",

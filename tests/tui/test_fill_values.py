@@ -184,6 +184,27 @@ async def test_a_value_that_is_no_choice_is_taken_as_typed(
         assert not form(app).query_one(ChoiceList).display
 
 
+async def test_regression_a_typed_value_is_not_replaced_by_a_longer_choice(
+    make: AppFactory, books: Path, clipboard: RecordingClipboard
+) -> None:
+    """Typing 10 with a choice 10元 highlighted copied 10元 … the agent typed a value: a choice
+    is taken by ↓/↑, by letters (pinyin), or when the box is empty — never over typed digits."""
+    app = make(books)
+    async with app.run_test() as pilot:
+        await pilot.press(*"bc", "enter")
+        await pilot.pause()
+        await pilot.press(*"10", "enter")
+        await pilot.pause()
+        assert field(app, "compensation").value == "10"  # as typed, though 10元 was listed
+        await pilot.press("escape")  # cancel the form: the query stays
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"10", "down", "up", "enter")  # picked with the arrows: the choice
+        await pilot.pause()
+        assert field(app, "compensation").value == "10元"
+
+
 async def test_up_and_down_move_between_plain_fields(make: AppFactory, books: Path) -> None:
     app = make(books)
     async with app.run_test() as pilot:

@@ -31,15 +31,26 @@ class ChoiceList(OptionList, can_focus=False):
         super().__init__(id=id, classes="fill-choices")
         self.spec = spec
         self.shown: list[str] = []
+        self.moved = False
+        """The agent picked with ↓/↑ since typing last."""
 
     def show(self, typed: str, keep: str | None = None) -> None:
         """List the choices holding ``typed``; highlight ``keep`` if listed, else the first."""
+        self.moved = False
         shown = self.shown = self.spec.filter(typed)
         # Content, not markup: a choice like "满100减20[/活动]" comes from another team's file.
         self.set_options(Option(Content(choice)) for choice in shown)
         self.display = bool(shown)
         if shown:
             self.highlighted = shown.index(keep) if keep in shown else 0
+
+    def takes_choice(self, typed: str) -> bool:
+        """Whether Enter takes the highlighted choice rather than what was typed. Letters
+        filter (pinyin: ``hb`` → 10元红包) and an empty box or ↓/↑ pick from the list; but a
+        value typed in Chinese or digits is the agent's: "10元" must not become the
+        highlighted "10元无门槛券" and promise the buyer something else."""
+        typed = typed.strip()
+        return self.moved or not typed or typed in self.shown or (typed.isascii() and typed.isalpha())
 
     @property
     def chosen(self) -> str | None:
@@ -128,6 +139,8 @@ class FillForm(ModalScreen[dict[str, str] | None]):
         event.stop()
         field = next(field for field in self.fields if self.choices_of(field) is event.option_list)
         event.option_list.highlighted = event.option_index
+        if isinstance(event.option_list, ChoiceList):
+            event.option_list.moved = True
         field.focus()
         self._take(field)
 
@@ -142,6 +155,7 @@ class FillForm(ModalScreen[dict[str, str] | None]):
                 choices.action_cursor_down()
             else:
                 choices.action_cursor_up()
+            choices.moved = True
             return
         fields = self.fields
         position = fields.index(focused) + step
@@ -156,7 +170,8 @@ class FillForm(ModalScreen[dict[str, str] | None]):
     def _take(self, field: Input) -> None:
         """Enter in ``field``: take its choice, check it, then move on or finish."""
         choices = self.choices_of(field)
-        if choices is not None and (chosen := choices.chosen) is not None:
+        chosen = choices.chosen if choices is not None and choices.takes_choice(field.value) else None
+        if chosen is not None:
             # The Changed event this causes refilters to the chosen text: still listed.
             field.value = chosen
         if not self._valid(field):
