@@ -246,12 +246,15 @@ class QuickReplyApp(App[None]):
         *,
         record: bool = True,
         notice: str | None = None,
+        lesson: str | None = None,
     ) -> None:
         """Copy off the UI thread (xclip and friends take tens of milliseconds). ``top``: the
         reply whose copy would teach nothing (search's own first hit, shown first; "" when
         learned replies were shown first); copying any other remembers (query → reply).
         ``record``: count this copy as a use (False for the later parts of a sequence: one use
-        in all); ``notice``: what to say instead of 已复制 (a sequence's 1/3 已复制…)."""
+        in all); ``notice``: what to say instead of 已复制 (a sequence's 1/3 已复制…);
+        ``lesson``: the wording to learn from when it is not ``query`` (the buyer's message the
+        clipboard watch brought, when the agent then found the reply by its code)."""
         self.clipboard_watch.note_own_copy(text)  # before it lands: the watch must not take it back
         result = self.copier(text)
         # Told first: the record may wait for another process's lock, the agent must not.
@@ -265,10 +268,11 @@ class QuickReplyApp(App[None]):
                 query=query,
             )
             self.popularity = self.usage.popularity()
+            wording = lesson or query
             if top is not None and top != phrase.id:
                 moment = dt.datetime.now().isoformat(timespec="seconds")
-                if self.usage.record_learned(query, phrase.id, when=dt.datetime.fromisoformat(moment)):
-                    self.call_from_thread(self._learned_copy, moment, mask_digits(query.strip()), phrase.id)
+                if self.usage.record_learned(wording, phrase.id, when=dt.datetime.fromisoformat(moment)):
+                    self.call_from_thread(self._learned_copy, moment, mask_digits(wording.strip()), phrase.id)
             self.call_from_thread(self._tell_if_history_off)
 
     def _tell_if_history_off(self) -> None:

@@ -50,7 +50,7 @@ def board() -> FakeSystemClipboard:
 
 @pytest.fixture
 def watching(board: FakeSystemClipboard, clipboard: RecordingClipboard) -> Callable[..., QuickReplyApp]:
-    def build(*, on: bool = True) -> QuickReplyApp:
+    def build(*, on: bool = True, history: bool = False) -> QuickReplyApp:
         def copier(text: str):  # the app's copy lands on the same clipboard the watch reads
             result = clipboard(text)
             board.set(text)
@@ -58,7 +58,7 @@ def watching(board: FakeSystemClipboard, clipboard: RecordingClipboard) -> Calla
 
         return make_app(
             [bundled_phrasebooks()],
-            history=False,
+            history=history,
             copier=copier,
             clock=lambda: FROZEN_NOW,
             watch=False,
@@ -258,3 +258,32 @@ async def test_hostile_clipboard_text_is_data(watching, board: FakeSystemClipboa
         await pilot.pause()
         assert app.main.box.value == "[@click=app.quit]退货[/]怎么退"
         assert app.is_running
+
+
+async def test_regression_a_reply_found_by_its_code_teaches_the_buyer_message(
+    watching, board: FakeSystemClipboard, clipboard: RecordingClipboard
+) -> None:
+    """The watch brought a message search answered wrongly; the agent typed the right reply's
+    code (bgx) and copied it: nothing was learned, because codes are not wordings. The lesson
+    is the buyer's message → the reply."""
+    app = watching(history=True)
+    message = "这都第五天了还在原地"
+    async with app.run_test() as pilot:
+        await polled(app, pilot)
+        board.set(message)
+        await until(pilot, lambda: app.main.box.value == message, "the message became the query")
+        await pilot.pause()
+        assert selected(app) != "logistics-no-update"
+        await pilot.press(*"bgx")  # the message is selected: typing replaces it
+        await pilot.pause()
+        assert selected(app) == "logistics-no-update"
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(clipboard.copies), "the reply was copied")
+        assert app.usage is not None
+        await until(pilot, lambda: bool(app.usage.learned()), "the pair was learned")
+        assert [row[1:] for row in app.usage.learned()] == [(message, "logistics-no-update")]
+        # A code typed with no message from the clipboard still teaches nothing.
+        await pilot.press(*"bgx", "enter")
+        await until(pilot, lambda: len(clipboard.copies) == 2, "copied again")
+        await pilot.pause(0.3)
+        assert len(app.usage.learned()) == 1

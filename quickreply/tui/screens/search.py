@@ -20,6 +20,7 @@ from ...library import LEARNED
 from ...model import Phrase, Stage
 from ...search import Hit
 from ...template import MalformedTemplateError
+from ...usage import is_wording
 from ..strings import T
 from ..widgets.preview import Preview, filled_reply, with_findings
 from ..widgets.results import ResultList
@@ -110,6 +111,9 @@ class SearchScreen(Screen[None]):
         by the wording too, so a reply edited since is asked about afresh)."""
         self.clipboard_query: str | None = None
         """The query the clipboard watch put in the box, until the agent changes it."""
+        self.buyer_message: str | None = None
+        """The last buyer message the clipboard watch brought, until a reply is copied: when
+        the agent finds the reply by a code instead, the lesson is that message → the reply."""
         self.waiting_message: str | None = None
         """A buyer message the watch saw while the agent was typing: Esc makes it the query
         (the clipboard still holds the same text, so copying it again would not be noticed)."""
@@ -237,7 +241,7 @@ class SearchScreen(Screen[None]):
             self.notify(T.clipboard_not_replaced, markup=False, timeout=4)
             return
         self.waiting_message = None
-        self.clipboard_query = query
+        self.clipboard_query = self.buyer_message = query
         if value == query:
             self.run_search()  # no Changed event: select the best reply again
         else:
@@ -294,6 +298,15 @@ class SearchScreen(Screen[None]):
             self.app.bell()
             return
         self.quick.forget_learned(hit.phrase)
+
+    def _lesson(self, query: str) -> tuple[str | None, str]:
+        """What a copy after ``query`` teaches: (wording, search's top for it). A code or
+        pinyin says nothing about how buyers put it; the message the watch brought does."""
+        message, self.buyer_message = self.buyer_message, None
+        if message is None or is_wording(query):
+            return None, self._search_top()
+        hits = self.quick.search(message, self.stage, 1)
+        return message, (hits[0].phrase.id if hits and hits[0].reason != LEARNED else "")
 
     def _search_top(self) -> str:
         """The reply whose copy teaches nothing: search's own first hit, when it is shown first.
@@ -359,7 +372,8 @@ class SearchScreen(Screen[None]):
             return
         reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
         self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
-        self.quick.copy_reply(reply.text, phrase, query, top=self._search_top())
+        lesson, top = self._lesson(query)
+        self.quick.copy_reply(reply.text, phrase, query, top=top, lesson=lesson)
         self.box.value = ""  # ready for the next buyer
 
     # --- sequences ------------------------------------------------------------------------------
@@ -371,7 +385,8 @@ class SearchScreen(Screen[None]):
         self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
         self.sequence = SequenceCopy(phrase, [part.text for part in parts], query)
         status = self.sequence.status()
-        self.quick.copy_reply(parts[0].text, phrase, query, top=self._search_top(), notice=status)
+        lesson, top = self._lesson(query)
+        self.quick.copy_reply(parts[0].text, phrase, query, top=top, notice=status, lesson=lesson)
         self.show_preview()
 
     def _copy_next_part(self, sequence: SequenceCopy) -> None:
