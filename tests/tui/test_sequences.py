@@ -55,6 +55,8 @@ async def test_enter_enter_enter_copies_the_parts_in_order(
         assert line(app) == "1/3 已复制，Enter 复制下一段"
         assert "1/3 已复制，Enter 复制下一段" in notices(app)
         assert app.main.box.value == "psfd"  # kept: the same reply stays selected
+        shown = str(app.main.query_one(Preview).visual)
+        assert "TB778" in shown and "{order_no}" not in shown  # the preview shows the value given
 
         await pilot.press("enter")  # no form again: the values were taken for all parts
         await settle(app, pilot)

@@ -5,7 +5,7 @@ preview says why, and Enter asks once before copying it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -51,6 +51,8 @@ class SequenceCopy:
     """The box as it was: the next Enter continues while the box still says this (or is empty)."""
     copied: int = 1
     """Parts copied so far."""
+    values: dict[str, str] = field(default_factory=dict)
+    """The values given for it: the preview shows them, not a red {order_no}."""
 
     def status(self) -> str:
         if self.copied >= len(self.parts):
@@ -176,7 +178,9 @@ class SearchScreen(Screen[None]):
             variant.update("", layout=False)
             return
         phrase = hit.phrase
-        pieces = self.quick.library.preview(phrase, shop=self.quick.shop, variant=self.variant)
+        sequence = self.sequence
+        values = sequence.values if sequence is not None and sequence.phrase.id == phrase.id else None
+        pieces = self.quick.library.preview(phrase, shop=self.quick.shop, values=values, variant=self.variant)
         findings = [finding.message for finding in self.quick.send_check.errors(phrase)]
         preview.show(with_findings(filled_reply(pieces), findings))
         total = len(phrase.wordings)
@@ -383,7 +387,7 @@ class SearchScreen(Screen[None]):
         and count the use; the query stays in the box, so the next Enter copies part 2."""
         parts = self.quick.library.render_parts(phrase, shop=self.quick.shop, values=values)
         self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
-        self.sequence = SequenceCopy(phrase, [part.text for part in parts], query)
+        self.sequence = SequenceCopy(phrase, [part.text for part in parts], query, values=dict(values))
         status = self.sequence.status()
         lesson, top = self._lesson(query)
         self.quick.copy_reply(parts[0].text, phrase, query, top=top, notice=status, lesson=lesson)
