@@ -561,6 +561,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     databases = [path for path in [default_path()] if path.is_file()] + [Path(f) for f in args.merge or []]
     if missing := [str(path) for path in databases if not path.is_file()]:
         raise UsageError("找不到使用记录文件：" + "、".join(missing))
+    # The same file twice (this computer's own record given to --merge, a copy's symlink)
+    # would count every copy twice.
+    distinct: list[Path] = []
+    for path in databases:
+        if any(os.path.samefile(path, seen) for seen in distinct):
+            print(f"{path} 与已统计的使用记录是同一个文件，跳过", file=sys.stderr)
+        else:
+            distinct.append(path)
+    databases = distinct
     if args.suggest:
         return _suggest(args, databases, since)
     library = _load(args)

@@ -120,3 +120,13 @@ def test_stats_merge_counts_learned_pairs(books: Path, tmp_path: Path) -> None:
     ]
     text = run("stats", "-d", str(books), "--merge", str(other)).stdout
     assert "学到的回答" in text and "      2  物流不更新（stalled）" in text
+
+
+def test_regression_merging_this_computers_own_record_does_not_double_it(books: Path) -> None:
+    """`stats --merge` of one's own usage.sqlite3 counted every copy twice (19 → 38)."""
+    own = teach(default_path(), ("这都第五天了还在原地", "stalled"))
+    alone = json.loads(run("stats", "-d", str(books), "--json").stdout)
+    merged = run("stats", "-d", str(books), "--json", "--merge", str(own))
+    assert merged.returncode == 0, merged.stderr
+    assert "同一个文件，跳过" in merged.stderr
+    assert json.loads(merged.stdout) == alone
