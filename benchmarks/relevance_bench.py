@@ -35,8 +35,14 @@ class Outcome:
 
     @property
     def rank(self) -> int | None:
-        """1-based position of the expected reply, None if not in the list."""
-        return self.ranked.index(self.case.expected) + 1 if self.case.expected in self.ranked else None
+        """1-based position of the expected reply (any of ``a|b``), None if not in the list."""
+        return rank_of(self.case.expected, self.ranked)
+
+
+def rank_of(expected: str, ranked: tuple[str, ...] | list[str]) -> int | None:
+    """1-based position of the first of the ``|``-separated ids in ``ranked``, or None."""
+    wanted = set(expected.split("|"))
+    return next((position for position, found in enumerate(ranked, 1) if found in wanted), None)
 
 
 def load_table(path: Path = TABLE) -> list[Case]:

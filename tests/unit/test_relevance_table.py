@@ -37,14 +37,16 @@ def test_the_table_is_large_varied_and_names_real_replies(bundled: quickreply.Li
         assert sum(1 for kind, _, _ in CASES if kind == wanted) >= 5, wanted
     assert len(kinds) >= 12
     ids = {phrase.id for phrase in bundled.phrases}
-    assert {expected for _, _, expected in CASES} <= ids
+    assert {one for _, _, expected in CASES for one in expected.split("|")} <= ids
 
 
 def test_targets_on_the_table(bundled: quickreply.Library) -> None:
     ranks: list[tuple[str, str, int | None]] = []
     for _, message, expected in CASES:
         ranked = [hit.phrase.id for hit in bundled.search(message)]
-        ranks.append((message, expected, ranked.index(expected) + 1 if expected in ranked else None))
+        wanted = expected.split("|")  # "a|b": either reply is right
+        rank = next((position for position, found in enumerate(ranked, 1) if found in wanted), None)
+        ranks.append((message, expected, rank))
     top1 = sum(1 for _, _, rank in ranks if rank == 1) / len(ranks)
     top3 = sum(1 for _, _, rank in ranks if rank is not None and rank <= 3) / len(ranks)
     misses = [f"{message} → {expected} (#{rank})" for message, expected, rank in ranks if rank != 1]
