@@ -344,7 +344,8 @@ def _shop_line(lines: list[str], block: tuple[int, int], field: str | None, item
     start = next((n for n in range(first, min(stop, len(lines) + 1)) if key.match(lines[n - 1])), None)
     if start is None or item is None or field != "closed":
         return start
-    ranges = [n for n in range(start, min(stop, len(lines) + 1)) for _ in re.findall(r"\bfrom\s*=", lines[n - 1])]
+    ends = range(start, min(stop, len(lines) + 1))
+    ranges = [n for n in ends for _ in re.findall(r"\bfrom\s*=", lines[n - 1])]
     return ranges[item] if item < len(ranges) else start
 
 

@@ -414,8 +414,8 @@ def check_calendar(table: Mapping[str, Any]) -> tuple[ShipCalendar, list[Finding
     cutoffs: dict[int, dt.time] = {}
     raw_cutoffs = table.get("cutoffs", {})
     if not isinstance(raw_cutoffs, Mapping):
-        found.add("cutoffs", f'cutoffs 必须是表，例如 cutoffs = {{ sat = "12:00" }}，这里是 {_kind(raw_cutoffs)}',
-                  "bad-calendar")
+        example = 'cutoffs = { sat = "12:00" }'
+        found.add("cutoffs", f"cutoffs 必须是表，例如 {example}，这里是 {_kind(raw_cutoffs)}", "bad-calendar")
         raw_cutoffs = {}
     for day_key, value in raw_cutoffs.items():
         day = _weekday(found, "cutoffs", day_key)
@@ -428,8 +428,9 @@ def check_calendar(table: Mapping[str, Any]) -> tuple[ShipCalendar, list[Finding
     no_ship: set[int] = set()
     raw_days = table.get("no_ship_days", [])
     if not isinstance(raw_days, list):
-        found.add("no_ship_days", f'no_ship_days 必须是列表，例如 no_ship_days = ["sun"]，这里是 {_kind(raw_days)}',
-                  "bad-calendar")
+        example = 'no_ship_days = ["sun"]'
+        message = f"no_ship_days 必须是列表，例如 {example}，这里是 {_kind(raw_days)}"
+        found.add("no_ship_days", message, "bad-calendar")
         raw_days = []
     for number, value in enumerate(raw_days):
         if (day := _weekday(found, "no_ship_days", value, number)) is not None:
@@ -470,7 +471,7 @@ def _check_closed(found: _Collector, raw: Any) -> tuple[Closure, ...]:
                           Severity.WARNING, item=number)
         reason = item.get("reason", "停发")
         if not isinstance(reason, str) or not reason.strip():
-            found.add("closed", f"{label}的 reason 必须是文字，例如 \"春节停发\"", "bad-calendar", item=number)
+            found.add("closed", f'{label}的 reason 必须是文字，例如 "春节停发"', "bad-calendar", item=number)
             reason = "停发"
         start, end = ends
         if not (isinstance(start, dt.date) and isinstance(end, dt.date)):
@@ -486,8 +487,11 @@ def _check_closed(found: _Collector, raw: Any) -> tuple[Closure, ...]:
     for number, later in sorted(ranges, key=lambda pair: (pair[1].start, pair[0])):
         if reach is not None and later.start <= reach[1].end:
             first, earlier = reach
-            found.add("closed", f"closed 第 {number + 1} 段（{later.start} 至 {later.end}）与第 {first + 1} 段"
-                      f"（{earlier.start} 至 {earlier.end}）重叠", "overlapping-range", item=number)
+            message = (
+                f"closed 第 {number + 1} 段（{later.start} 至 {later.end}）与第 {first + 1} 段"
+                f"（{earlier.start} 至 {earlier.end}）重叠"
+            )
+            found.add("closed", message, "overlapping-range", item=number)
         if reach is None or later.end > reach[1].end:
             reach = (number, later)
     return tuple(closure for _, closure in ranges)
