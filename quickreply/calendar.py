@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday keys as shops.toml writes them, Monday first (``date.weekday()`` order)."""
@@ -113,6 +114,23 @@ class ShipCalendar:
     def with_cutoff(self, cutoff: dt.time | None) -> ShipCalendar:
         """The same calendar with another default cutoff (a per-chat ``cutoff`` value)."""
         return ShipCalendar(cutoff, self.cutoffs, self.no_ship_days, self.closed)
+
+
+def calendar_table(calendar: ShipCalendar) -> dict[str, Any]:
+    """The calendar keys as shops.toml writes them (``cutoff`` is a shop value, not here);
+    empty keys left out. Exports put them beside the shop's values."""
+    table: dict[str, Any] = {}
+    if calendar.cutoffs:
+        cutoffs = sorted(calendar.cutoffs.items())
+        table["cutoffs"] = {WEEKDAYS[day]: clock_time(time) for day, time in cutoffs}
+    if calendar.no_ship_days:
+        table["no_ship_days"] = [WEEKDAYS[day] for day in sorted(calendar.no_ship_days)]
+    if calendar.closed:
+        table["closed"] = [
+            {"from": closure.start, "to": closure.end, "reason": closure.reason}
+            for closure in calendar.closed
+        ]
+    return table
 
 
 def day_name(day: dt.date) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import tomli_w
 
+from ..calendar import calendar_table
 from ..labels import chinese_name
 from ..model import Book, Phrase, Shop, Stage
 from ..sanitize import escape_in_quoted, json_text, visible
@@ -147,7 +148,7 @@ def _bundle(
     return {
         "bundle": {"format": "quickreply", "version": 1},
         "book": out_books,
-        "shop": [dict(s.values) for s in shops],
+        "shop": [{**s.values, **calendar_table(s.calendar)} for s in shops],
     }
 
 
@@ -172,6 +173,9 @@ def export(
             for table in book["phrase"]:
                 if "expires" in table:
                     table["expires"] = table["expires"].isoformat()
+        for shop_table in bundle["shop"]:  # JSON has no dates: closed ranges as 2027-02-03
+            for closure in shop_table.get("closed", []):
+                closure["from"], closure["to"] = closure["from"].isoformat(), closure["to"].isoformat()
         return Exported(json_text(bundle).encode() + b"\n", len(phrases))
     rows = [
         phrase_row(

@@ -105,3 +105,18 @@ def test_handbook_and_sogou_say_when_dates_were_computed(books: Path) -> None:
     # toml keeps the placeholders live: nothing is frozen, so nothing is said
     bundle = run("export", "-d", str(books), "-o", "-", "--format", "toml", "--now", "2026-11-23T09:00")
     assert "{ship_date+3}" in bundle.stdout and "日期按" not in bundle.stdout + bundle.stderr
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_a_bundle_carries_the_calendar(books: Path, tmp_path: Path, fmt: str) -> None:
+    """Exported and imported into an empty folder, a shop keeps its cutoffs, days and ranges."""
+    bundle = tmp_path / f"b.{fmt}"
+    assert run("export", "-d", str(books), "-o", str(bundle)).returncode == 0
+    target = tmp_path / "new"
+    target.mkdir()
+    result = run("import", str(bundle), "-d", str(target))
+    assert result.returncode == 0, result.stderr
+    rendered = run("render", "ship", "-d", str(target), "--now", "2027-02-06T10:00", "--shop", "海鲜旗舰店")
+    assert "订单周六（2月13日）发出" in rendered.stdout, rendered.stderr
+    saturday = run("render", "ship", "-d", str(target), "--now", "2026-11-28T12:30", "--shop", "海鲜旗舰店")
+    assert "订单后天发出（11月30日）" in saturday.stdout

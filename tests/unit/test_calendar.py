@@ -193,3 +193,9 @@ def test_overlapping_ranges(write_book, closed: str, overlaps: int) -> None:
     path = write_book("shops.toml", f'[[shop]]\nshop_name = "店"\ncutoff = "14:00"\nclosed = {closed}\n')
     library = quickreply.load(path.parent)
     assert [problem.code for problem in library.problems].count("overlapping-range") == overlaps
+
+
+def test_plus_n_has_a_chinese_label() -> None:
+    from quickreply.labels import chinese_name
+
+    assert chinese_name("ship_date+3") == "发货日期后3天" and chinese_name("today+1") == "今天日期后1天"
