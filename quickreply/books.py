@@ -327,10 +327,16 @@ def parse_shops(path: Path, raw_bytes: bytes) -> tuple[list[Shop], list[Problem]
     if not isinstance(tables, list):
         return [], [Problem(path, 1, "shop 必须写成 [[shop]] 表数组", code="schema")]
     shops: list[Shop] = []
+    lines = raw.splitlines()
     for index, table in enumerate(tables):
         line = headers[index] if index < len(headers) else 1
+        block = (line, headers[index + 1] if index + 1 < len(headers) else len(lines) + 1)
         values, findings = schema.check_shop(table)
-        problems += [Problem(path, line, f.message, f.severity, f.code) for f in findings]
+        calendar, calendar_findings = schema.check_calendar(table) if isinstance(table, dict) else (None, [])
+        problems += [
+            Problem(path, _shop_line(lines, block, f.field, f.item) or line, f.message, f.severity, f.code)
+            for f in [*findings, *calendar_findings]
+        ]
         if values is None:
             continue
         name = values[schema.SHOP_NAME]
@@ -339,8 +345,24 @@ def parse_shops(path: Path, raw_bytes: bytes) -> tuple[list[Shop], list[Problem]
                 Problem(path, line, f"店铺 {name!r} 重复出现", Severity.WARNING, "duplicate-shop")
             )
             continue
-        shops.append(Shop(name, values))
+        shops.append(Shop(name, values, calendar) if calendar is not None else Shop(name, values))
     return shops, problems
+
+
+def _shop_line(lines: list[str], block: tuple[int, int], field: str | None, item: int | None) -> int | None:
+    """The line of ``field`` inside one ``[[shop]]`` (lines ``block[0]`` up to ``block[1]``):
+    for the n-th ``closed`` range, the line of its n-th ``from`` when the ranges are written
+    one a line. None when it cannot be found (the header line is used)."""
+    if field is None:
+        return None
+    first, stop = block
+    key = re.compile(rf"^\s*{re.escape(field)}\s*=")
+    start = next((n for n in range(first, min(stop, len(lines) + 1)) if key.match(lines[n - 1])), None)
+    if start is None or item is None or field != "closed":
+        return start
+    ends = range(start, min(stop, len(lines) + 1))
+    ranges = [n for n in ends for _ in re.findall(r"\bfrom\s*=", lines[n - 1])]
+    return ranges[item] if item < len(ranges) else start
 
 
 def clean_words(words: Iterable[str]) -> list[str]:

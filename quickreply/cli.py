@@ -334,7 +334,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt == "xlsx" and args.output == "-" and sys.stdout.isatty():
         # A zip archive on a terminal is screens of binary noise (and stray control bytes).
         raise UsageError("xlsx 是二进制文件，不能输出到终端：请用 -o 文件名.xlsx，或重定向到文件")
-    library = _load(args)
+    library = _load(args, _parse_now(args.now))  # --now: the day the handbook's dates are for
     _warn_problems(library)
     try:
         shop = library.shop(args.shop) if args.shop else None
@@ -353,7 +353,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"找不到短语书 {args.book!r}")
     names = {book.name for book in books}
     phrases = [p for p in library.phrases if p.book in names and (stage is None or p.stage is stage)]
-    result = export(books, phrases, library.shops, fmt, shop)
+    result = export(books, phrases, library.shops, fmt, shop, now=library.clock())
     if args.output == "-":
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
@@ -372,6 +372,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"未导出：{item}", file=sys.stderr)
     for item in result.notes:
         print(f"已改写：{item}", file=sys.stderr)
+    if result.dates:
+        print(result.dates, file=sys.stderr)
     return 0
 
 

@@ -35,7 +35,7 @@ PLACEHOLDER_LABELS: dict[str, str] = {
     "coupon": "优惠券",
     "service_hours": "客服在线时间",
     # built in (filled by quickreply itself)
-    "ship_day": "发货日（今天/明天）",
+    "ship_day": "发货日（今天、明天或具体日期）",
     "ship_date": "发货日期",
     "today": "今天日期",
     "now": "现在时间",
@@ -93,6 +93,9 @@ def chinese_name(name: str) -> str | None:
     """订单号 for order_no; a name without a label is guessed from its English words
     (invoice_days → 发票天数); None when there is no Chinese for it."""
     label = PLACEHOLDER_LABELS.get(name)
+    base, plus, days = name.partition("+")
+    if label is None and plus and days.isdigit() and base in ("today", "ship_date"):
+        return f"{PLACEHOLDER_LABELS[base]}后{int(days)}天"  # ship_date+3: 发货日期后3天
     if label is None and name.isascii():
         words = [_WORDS.get(word) for word in name.lower().split("_") if word]
         if words and all(words):

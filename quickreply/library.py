@@ -185,11 +185,12 @@ class Library:
         cleaned = {name: clean_text(value).text for name, value in (chat or {}).items()}
         chat = {name: value for name, value in cleaned.items() if value.strip()}
         shop_values = shop.values if shop else {}
-        cutoff = chat.get("cutoff") or shop_values.get("cutoff")
+        calendar = shop.calendar if shop else None
+        # A per-chat cutoff replaces the shop's default one; the rest of its calendar still holds.
         return [
             ("chat", chat),
             ("shop", shop_values),
-            ("builtin", builtin_values(now or self.clock(), cutoff)),
+            ("builtin", builtin_values(now or self.clock(), chat.get("cutoff"), calendar)),
         ]
 
     def render(

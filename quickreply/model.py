@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .calendar import ShipCalendar, parse_cutoff
 from .sanitize import visible
 
 
@@ -148,6 +149,13 @@ class Shop:
 
     name: str
     values: dict[str, str] = field(default_factory=dict)
+    calendar: ShipCalendar = field(default_factory=ShipCalendar)
+    """When it ships (cutoffs, days without shipping, closed ranges). A shop built with only a
+    ``cutoff`` value gets that cutoff here too, so callers need look in one place."""
+
+    def __post_init__(self) -> None:
+        if self.calendar.cutoff is None and (cutoff := parse_cutoff(self.values.get("cutoff", ""))):
+            object.__setattr__(self, "calendar", self.calendar.with_cutoff(cutoff))
 
     @property
     def cutoff(self) -> str | None:

@@ -28,7 +28,7 @@ import regex
 from .books import clean_words, read_shops, read_toml, table_lines
 from .locations import bundled_data, bundled_phrasebooks
 from .model import Phrase, Problem, Severity, Shop
-from .template import BUILTIN_NAMES, parse
+from .template import is_builtin, parse
 
 FIELDS = ("title", "text", "variants", "note")
 DEFAULT_FIELDS = ("title", "text", "variants")
@@ -340,7 +340,7 @@ def _needed(phrase: Phrase) -> set[str]:
         slot.name
         for wording in phrase.wordings
         for slot in parse(wording).slots
-        if slot.default is None and slot.name not in BUILTIN_NAMES
+        if slot.default is None and not is_builtin(slot.name)
     }
 
 

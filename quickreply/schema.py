@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .calendar import WEEKDAYS, Closure, ShipCalendar
 from .model import Severity, Stage
 from .sanitize import Cleaned, clean_line, clean_text
 from .template import parse_cutoff, placeholder_issues
@@ -374,6 +375,8 @@ def check_shop(table: Any) -> tuple[dict[str, str] | None, list[Finding]]:
         return None, found.findings
     values: dict[str, str] = {}
     for key, value in table.items():
+        if key in CALENDAR_KEYS:
+            continue  # calendar settings, checked by check_calendar: not placeholder values
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             found.add(key, f"店铺字段 {key!r} 必须是文字或数字，这里是 {_kind(value)}")
             continue
@@ -386,6 +389,112 @@ def check_shop(table: Any) -> tuple[dict[str, str] | None, list[Finding]]:
         del values["cutoff"]
     values[SHOP_NAME] = values[SHOP_NAME].strip()
     return values, found.findings
+
+
+CALENDAR_KEYS = ("cutoffs", "no_ship_days", "closed")
+"""Shop keys that set the shipping calendar (with ``cutoff``, which is also a value)."""
+_WEEKDAY_HELP = " ".join(WEEKDAYS)
+
+
+def _weekday(found: _Collector, key: str, value: Any, item: int | None = None) -> int | None:
+    if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
+        return WEEKDAYS.index(value.strip().lower())
+    found.add(key, f"{key} 中的星期 {value!r} 不认识（可用 {_WEEKDAY_HELP}）", "bad-weekday", item=item)
+    return None
+
+
+def check_calendar(table: Mapping[str, Any]) -> tuple[ShipCalendar, list[Finding]]:
+    """A shop's shipping calendar: ``cutoff``, ``cutoffs = { sat = "12:00" }``,
+    ``no_ship_days = ["sun"]``, ``closed = [{ from = 2027-02-03, to = 2027-02-12, reason = "春节停发" }]``
+    (dates inclusive). Whatever is wrong is reported and left out; the rest still applies.
+    ``item`` of a ``closed`` finding is the range's index."""
+    found = _Collector()
+    cutoff = table.get("cutoff")
+    default = parse_cutoff(cutoff) if isinstance(cutoff, str) else None  # check_shop reports a bad one
+    cutoffs: dict[int, dt.time] = {}
+    raw_cutoffs = table.get("cutoffs", {})
+    if not isinstance(raw_cutoffs, Mapping):
+        example = 'cutoffs = { sat = "12:00" }'
+        found.add("cutoffs", f"cutoffs 必须是表，例如 {example}，这里是 {_kind(raw_cutoffs)}", "bad-calendar")
+        raw_cutoffs = {}
+    for day_key, value in raw_cutoffs.items():
+        day = _weekday(found, "cutoffs", day_key)
+        time = parse_cutoff(value) if isinstance(value, str) else None
+        if time is None:
+            found.add("cutoffs", f"cutoffs 中 {day_key} 的截单时间 {value!r} 不是 HH:MM 时间，例如 \"12:00\"",
+                      "bad-cutoff")
+        if day is not None and time is not None:
+            cutoffs[day] = time
+    no_ship: set[int] = set()
+    raw_days = table.get("no_ship_days", [])
+    if not isinstance(raw_days, list):
+        example = 'no_ship_days = ["sun"]'
+        message = f"no_ship_days 必须是列表，例如 {example}，这里是 {_kind(raw_days)}"
+        found.add("no_ship_days", message, "bad-calendar")
+        raw_days = []
+    for number, value in enumerate(raw_days):
+        if (day := _weekday(found, "no_ship_days", value, number)) is not None:
+            no_ship.add(day)
+    if len(no_ship) == len(WEEKDAYS):
+        found.add("no_ship_days", "no_ship_days 列出了全部七天：这家店永远不发货", "bad-calendar")
+    closed = _check_closed(found, table.get("closed", []))
+    if (cutoffs or no_ship or closed) and default is None and len(cutoffs) + len(no_ship) < len(WEEKDAYS):
+        found.add("cutoff", '设置了发货日历但没有默认截单时间 cutoff（例如 cutoff = "16:00"）：'
+                  "没写截单时间的日子算不出发货日", "bad-calendar", Severity.WARNING)
+    return ShipCalendar(default, cutoffs, frozenset(no_ship), closed), found.findings
+
+
+def _check_closed(found: _Collector, raw: Any) -> tuple[Closure, ...]:
+    example = 'closed = [{ from = 2027-02-03, to = 2027-02-12, reason = "春节停发" }]'
+    if not isinstance(raw, list):
+        found.add("closed", f"closed 必须是列表，例如 {example}，这里是 {_kind(raw)}", "bad-calendar")
+        return ()
+    ranges: list[tuple[int, Closure]] = []
+    for number, item in enumerate(raw):
+        label = f"closed 第 {number + 1} 段"
+        if not isinstance(item, Mapping):
+            found.add("closed", f"{label}必须是表，例如 {example}", "bad-calendar", item=number)
+            continue
+        ends = []
+        for key in ("from", "to"):
+            value = item.get(key)
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if not isinstance(value, dt.date):
+                shown = "缺少" if value is None else f"是 {_kind(value)}，"
+                found.add("closed", f"{label}的 {key} {shown}必须是日期（TOML 里不加引号，例如 2027-02-03）",
+                          "bad-date", item=number)
+            ends.append(value)
+        for key in item:
+            if key not in ("from", "to", "reason"):
+                found.add("closed", f"{label}中的未知字段 {key!r}（可用 from、to、reason）", "unknown-field",
+                          Severity.WARNING, item=number)
+        reason = item.get("reason", "停发")
+        if not isinstance(reason, str) or not reason.strip():
+            found.add("closed", f'{label}的 reason 必须是文字，例如 "春节停发"', "bad-calendar", item=number)
+            reason = "停发"
+        start, end = ends
+        if not (isinstance(start, dt.date) and isinstance(end, dt.date)):
+            continue
+        if start > end:
+            found.add("closed", f"{label}起止颠倒：from {start} 晚于 to {end}", "reversed-range", item=number)
+            continue
+        reason = found.cleaned("closed", clean_line(reason), number).strip() or "停发"
+        ranges.append((number, Closure(start, end, reason)))
+    # Sorted by start, each range is compared with the one reaching furthest so far: that
+    # catches a short range inside a long one even with another range in between.
+    reach: tuple[int, Closure] | None = None
+    for number, later in sorted(ranges, key=lambda pair: (pair[1].start, pair[0])):
+        if reach is not None and later.start <= reach[1].end:
+            first, earlier = reach
+            message = (
+                f"closed 第 {number + 1} 段（{later.start} 至 {later.end}）与第 {first + 1} 段"
+                f"（{earlier.start} 至 {earlier.end}）重叠"
+            )
+            found.add("closed", message, "overlapping-range", item=number)
+        if reach is None or later.end > reach[1].end:
+            reach = (number, later)
+    return tuple(closure for _, closure in ranges)
 
 
 # --- across phrases ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Placeholders in reply text, rendered by our own single-pass renderer.
 
 Grammar: ``{name}``, ``{name|默认值}``, ``{{`` and ``}}`` for literal braces. A name is a
-Unicode identifier (``{店铺名}`` works). Anything else between braces is malformed and the
+Unicode identifier (``{店铺名}`` works); after a date built-in (``today``, ``ship_date``) it may
+carry ``+N``: N calendar days later (``{ship_date+2}``). Anything else between braces is malformed and the
 phrase is refused rather than guessed at. Never ``str.format``: phrase text comes from other
 shops, and format strings can read attributes and exhaust memory.
 """
@@ -10,12 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+
+from .calendar import ShipCalendar, month_day, parse_cutoff, ship_day_word
 
 _NAME = r"[^\W\d]\w*"
 # One token at a time: escaped braces, a well-formed placeholder, or a stray brace.
-_TOKEN = re.compile(rf"\{{\{{|\}}\}}|\{{(?P<name>{_NAME})(?:\|(?P<default>[^{{}}]*))?\}}|[{{}}]")
+_TOKEN = re.compile(
+    rf"\{{\{{|\}}\}}|\{{(?P<name>{_NAME})(?P<plus>\+\d+)?(?:\|(?P<default>[^{{}}]*))?\}}|[{{}}]"
+)
+DATE_BUILTINS = ("today", "ship_date")
+"""The built-ins that are dates: only they take ``+N``."""
+MAX_DAYS_AHEAD = 366
+"""``+N`` beyond a year is a typo, not a promise a chat makes."""
 _STRAY_BODY = re.compile(r"[^{}\n]*\}")
 _FULL_WIDTH_BRACES = re.compile(r"｛[^｛｝]*｝")
 
@@ -36,6 +45,8 @@ class Malformed:
 
     offset: int
     snippet: str
+    reason: str = ""
+    """Why it is refused when the generic message would mislead (``{order_no+1}``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +77,15 @@ def parse(text: str) -> Template:
         end = match.end()
         if token in ("{{", "}}"):
             literal.append(token[0])
+        elif match.group("name") and (reason := _plus_problem(match.group("name"), match.group("plus"))):
+            errors.append(Malformed(match.start(), token[:20], reason))
+            literal.append(token)
         elif match.group("name"):
             if literal:
                 parts.append("".join(literal))
                 literal = []
-            parts.append(Slot(match.group("name"), match.group("default"), match.start(), end))
+            name = match.group("name") + (f"+{int(match.group('plus')[1:])}" if match.group("plus") else "")
+            parts.append(Slot(name, match.group("default"), match.start(), end))
         else:
             if token == "{":  # report `{a.b}` once, not once per brace
                 closing = _STRAY_BODY.match(text, end)
@@ -82,6 +97,17 @@ def parse(text: str) -> Template:
     if joined := "".join(literal):
         parts.append(joined)
     return Template(tuple(parts), tuple(errors))
+
+
+def _plus_problem(name: str, plus: str | None) -> str:
+    """Why ``{name+N}`` is refused, or "" when it is fine (no ``+N``, or a date built-in)."""
+    if plus is None:
+        return ""
+    if name not in DATE_BUILTINS:
+        return f"只有日期占位符 {{today}} 和 {{ship_date}} 可以加天数（+N），{{{name}{plus}}} 不行"
+    if int(plus[1:]) > MAX_DAYS_AHEAD:
+        return f"{{{name}{plus}}} 天数太大（最多 +{MAX_DAYS_AHEAD}）"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +131,8 @@ def placeholder_issues(text: str) -> list[PlaceholderIssue]:
         PlaceholderIssue(
             error.offset,
             "bad-placeholder",
-            f"占位符格式错误 {error.snippet!r}（应为 {{名称}} 或 {{名称|默认值}}；"
+            error.reason
+            or f"占位符格式错误 {error.snippet!r}（应为 {{名称}} 或 {{名称|默认值}}；"
             "字面花括号写成 {{ 和 }}）",
         )
         for error in parse(text).errors
@@ -200,19 +227,22 @@ def preview(template: Template, sources: Iterable[tuple[str, Mapping[str, str]]]
 # --- built-in values ----------------------------------------------------------------------
 
 BUILTIN_NAMES = frozenset({"today", "now", "ship_day", "ship_date"})
-"""Names the renderer fills by itself (ship_day and ship_date need the shop's cutoff)."""
+"""Names the renderer fills by itself (ship_day and ship_date need the shop's calendar);
+``today+N`` and ``ship_date+N`` too (see :func:`is_builtin`)."""
 
-_CUTOFF = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-def parse_cutoff(value: str) -> dt.time | None:
-    """``"16:00"`` → 16:00; None if it is not HH:MM."""
-    match = _CUTOFF.match(value.strip())
-    return dt.time(int(match.group(1)), int(match.group(2))) if match else None
+__all__ = ["month_day", "parse_cutoff"]  # re-exported: older callers import them from here
 
 
-def month_day(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日"
+def split_plus(name: str) -> tuple[str, int]:
+    """``ship_date+2`` → (``ship_date``, 2); a plain name → (name, 0)."""
+    base, _, days = name.partition("+")
+    return base, int(days) if days.isdigit() else 0
+
+
+def is_builtin(name: str) -> bool:
+    """Filled by the renderer itself: a built-in name, or a date built-in with ``+N``."""
+    base, _ = split_plus(name)
+    return name in BUILTIN_NAMES or ("+" in name and base in DATE_BUILTINS)
 
 
 def ships_today(now: dt.datetime, cutoff: dt.time) -> bool:
@@ -220,12 +250,49 @@ def ships_today(now: dt.datetime, cutoff: dt.time) -> bool:
     return now.time() < cutoff
 
 
-def builtin_values(now: dt.datetime, cutoff: str | None) -> dict[str, str]:
-    """``today``, ``now`` and, when the cutoff is known, ``ship_day`` and ``ship_date``."""
-    values = {"today": month_day(now.date()), "now": now.strftime("%H:%M")}
-    cutoff_time = parse_cutoff(cutoff) if cutoff else None
-    if cutoff_time is not None:
-        today = ships_today(now, cutoff_time)
-        values["ship_day"] = "今天" if today else "明天"
-        values["ship_date"] = month_day(now.date() + dt.timedelta(days=0 if today else 1))
-    return values
+class BuiltinValues(Mapping[str, str]):
+    """The built-in values at one moment. ``today+N`` and ``ship_date+N`` are answered for any
+    N asked for, so they are not listed by iteration (only the plain names are)."""
+
+    def __init__(self, now: dt.datetime, calendar: ShipCalendar) -> None:
+        self.now = now
+        self.ship = calendar.ship_day(now)
+        self._plain = {"today": month_day(now.date()), "now": now.strftime("%H:%M")}
+        if self.ship is not None:
+            self._plain["ship_day"] = ship_day_word(now.date(), self.ship)
+            self._plain["ship_date"] = month_day(self.ship)
+
+    def _date(self, name: str) -> dt.date | None:
+        base, days = split_plus(name)
+        if "+" not in name or days > MAX_DAYS_AHEAD or f"{base}+{days}" != name:
+            return None
+        start = self.now.date() if base == "today" else self.ship if base == "ship_date" else None
+        return start + dt.timedelta(days=days) if start is not None else None
+
+    def __getitem__(self, name: str) -> str:
+        if name in self._plain:
+            return self._plain[name]
+        if (day := self._date(name)) is not None:
+            return month_day(day)
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self._plain or self._date(name) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+
+def builtin_values(
+    now: dt.datetime, cutoff: str | None = None, calendar: ShipCalendar | None = None
+) -> BuiltinValues:
+    """``today``, ``now`` and, when the ship day is known, ``ship_day`` and ``ship_date``
+    (plus ``today+N`` / ``ship_date+N``). ``cutoff`` (HH:MM) replaces the calendar's default
+    daily cutoff; with neither, the ship day is unknown and those values are missing."""
+    calendar = calendar or ShipCalendar()
+    if cutoff is not None:
+        calendar = calendar.with_cutoff(parse_cutoff(cutoff))
+    return BuiltinValues(now, calendar)

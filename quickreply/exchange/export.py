@@ -4,21 +4,23 @@ printable handbook (md/html)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
 
+from ..calendar import calendar_table
 from ..labels import chinese_name
 from ..model import Book, Phrase, Shop, Stage
 from ..sanitize import escape_in_quoted, json_text, visible
 from ..schema import parts_text
 from ..store import phrase_table
-from ..template import MalformedTemplateError, MissingValuesError, Slot, parse, render
+from ..template import MalformedTemplateError, MissingValuesError, Slot, builtin_values, parse, render
 from .rows import COLUMNS, phrase_row
 from .textfiles import neutralise
 
@@ -33,6 +35,40 @@ class Exported:
     """Ids of replies not exported, with the reason (sogou: no code or a per-chat value)."""
     notes: list[str] = field(default_factory=list)
     """Replies exported with a change the target needs (sogou: ; and # at a line start)."""
+    dates: str = ""
+    """When built-in dates (today, ship_day …) were computed, if any was filled in (sogou,
+    md, html freeze them at export)."""
+
+
+class _Dates(Mapping[str, str]):
+    """The built-in values (today, ship_day …) at export time, noting whether any was used:
+    a handbook or an IME phrase file freezes them, so it must say when they were computed."""
+
+    def __init__(self, now: dt.datetime, shop: Shop | None) -> None:
+        self.now = now
+        self.builtins = builtin_values(now, None, shop.calendar if shop else None)
+        self.used = False
+
+    def __getitem__(self, name: str) -> str:
+        value = self.builtins[name]
+        self.used = True
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.builtins
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.builtins)
+
+    def __len__(self) -> int:
+        return len(self.builtins)
+
+    def note(self) -> str:
+        """``日期按 2026-11-23 14:32 计算…``, or "" when no date was filled in."""
+        if not self.used:
+            return ""
+        frozen = "今天、发货日等在导出时已固定，不会自动更新，请按时重新导出"
+        return f"日期按 {self.now:%Y-%m-%d %H:%M} 计算（{frozen}）"
 
 
 def _handbook_label(name: str) -> str:
@@ -40,18 +76,21 @@ def _handbook_label(name: str) -> str:
     return chinese_name(name) or name
 
 
-def _fill(text: str, shop: Shop | None) -> str | tuple[str, ...]:
+def _fill(text: str, shop: Shop | None, dates: _Dates | None = None) -> str | tuple[str, ...]:
     """The text with the shop's values (or a placeholder's own default) filled in, or the names
-    still missing: an input-method phrase is typed as it is, so nothing may stay open."""
+    still missing: an input-method phrase is typed as it is, so nothing may stay open. With
+    ``dates``, built-in dates are filled as of export time."""
     try:
-        return render(text, [("shop", shop.values if shop else {})]).text
+        return render(text, [("shop", shop.values if shop else {}), ("builtin", dates or {})]).text
     except MissingValuesError as error:
         return error.names
     except MalformedTemplateError:
         return ("格式错误的占位符",)
 
 
-def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> str:
+def _fill_keeping(
+    text: str, shop: Shop | None, *, for_people: bool = False, dates: _Dates | None = None
+) -> str:
     """Fill what the shop knows and keep per-chat placeholders. The result is still a valid
     template (literal braces doubled), unless ``for_people``: then braces are shown as written
     and what is still open reads 【订单号】 (or the placeholder's default)."""
@@ -65,6 +104,8 @@ def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> 
     for part in parse(text).parts:
         if isinstance(part, Slot):
             value = shop.values.get(part.name) if shop else None
+            if value is None and dates is not None and part.name in dates:
+                value = dates[part.name]
             if value is not None:
                 pieces.append(literal(value))
             elif not for_people:
@@ -78,8 +119,8 @@ def _fill_keeping(text: str, shop: Shop | None, *, for_people: bool = False) -> 
     return "".join(pieces)
 
 
-def _readable(text: str, shop: Shop | None) -> str:
-    return _fill_keeping(text, shop, for_people=True)
+def _readable(text: str, shop: Shop | None, dates: _Dates | None = None) -> str:
+    return _fill_keeping(text, shop, for_people=True, dates=dates)
 
 
 def _bundle(
@@ -107,7 +148,7 @@ def _bundle(
     return {
         "bundle": {"format": "quickreply", "version": 1},
         "book": out_books,
-        "shop": [dict(s.values) for s in shops],
+        "shop": [{**s.values, **calendar_table(s.calendar)} for s in shops],
     }
 
 
@@ -117,7 +158,11 @@ def export(
     shops: Sequence[Shop],
     fmt: str,
     shop: Shop | None = None,
+    now: dt.datetime | None = None,
 ) -> Exported:
+    """``now``: when dates are computed for the formats people read or type (sogou, md,
+    html), which freeze them and say so; the other formats keep ``{today}`` etc. live."""
+    dates = _Dates(now or dt.datetime.now(), shop)
     if fmt == "toml":
         text = tomli_w.dumps(_bundle(books, phrases, shops, shop), multiline_strings=True)
         # shops.toml key names are not cleaned at load: escape what could act on a terminal.
@@ -128,6 +173,9 @@ def export(
             for table in book["phrase"]:
                 if "expires" in table:
                     table["expires"] = table["expires"].isoformat()
+        for shop_table in bundle["shop"]:  # JSON has no dates: closed ranges as 2027-02-03
+            for closure in shop_table.get("closed", []):
+                closure["from"], closure["to"] = closure["from"].isoformat(), closure["to"].isoformat()
         return Exported(json_text(bundle).encode() + b"\n", len(phrases))
     rows = [
         phrase_row(
@@ -148,11 +196,11 @@ def export(
     if fmt == "xlsx":
         return Exported(_xlsx(rows), len(rows))
     if fmt == "sogou":
-        return _sogou(phrases, shop)
+        return _sogou(phrases, shop, dates)
     if fmt == "md":
-        return Exported(_markdown(phrases, shop).encode(), len(phrases))
+        return Exported(_markdown(phrases, shop, dates).encode(), len(phrases), dates=dates.note())
     if fmt == "html":
-        return Exported(_html(phrases, shop).encode(), len(phrases))
+        return Exported(_html(phrases, shop, dates).encode(), len(phrases), dates=dates.note())
     raise ValueError(fmt)
 
 
@@ -200,7 +248,7 @@ def _sogou_text(text: str) -> tuple[str, list[str]]:
     return "\n".join(lines), list(dict.fromkeys(changes))
 
 
-def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
+def _sogou(phrases: Sequence[Phrase], shop: Shop | None, dates: _Dates) -> Exported:
     """Sogou's custom phrases (``code,position=phrase``; a multi-line phrase is ``code,1=``
     with the text on the following lines), also read by fcitx and others. Only replies with
     shortcut codes of letters (digits pick candidates while typing); shop values filled;
@@ -212,7 +260,7 @@ def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
     for phrase in phrases:
         if not phrase.keys:
             continue
-        filled = _fill(phrase.text, shop)
+        filled = _fill(phrase.text, shop, dates)
         if isinstance(filled, tuple):
             names = "、".join(_handbook_label(name) for name in filled)
             left_out.append(f"{phrase.id}（需要填写：{names}）")
@@ -226,7 +274,9 @@ def _sogou(phrases: Sequence[Phrase], shop: Shop | None) -> Exported:
                 continue
             lines.append(f"{key},1={text}" if "\n" not in text else f"{key},1=\n{text}")
             count += 1
-    return Exported(("\n".join(lines) + "\n").encode("utf-8"), count, left_out, notes)
+    if note := dates.note():
+        lines[1:1] = [f"; {note}"]
+    return Exported(("\n".join(lines) + "\n").encode("utf-8"), count, left_out, notes, note)
 
 
 def _grouped(phrases: Sequence[Phrase]) -> list[tuple[Stage, list[tuple[str, list[Phrase]]]]]:
@@ -249,7 +299,7 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _markdown(phrases: Sequence[Phrase], shop: Shop | None) -> str:
+def _markdown(phrases: Sequence[Phrase], shop: Shop | None, dates: _Dates) -> str:
     out = ["# 客服快捷回复手册", "", "## 目录", ""]
     groups = _grouped(phrases)
     for stage, books in groups:
@@ -268,11 +318,14 @@ def _markdown(phrases: Sequence[Phrase], shop: Shop | None) -> str:
                 for number, part in enumerate(phrase.segments, 1):
                     if phrase.parts:
                         out += ["", f"第 {number} 段：", ""]
-                    out += [f"> {line}" if line else ">" for line in _md(_readable(part, shop)).split("\n")]
+                    lines = _md(_readable(part, shop, dates)).split("\n")
+                    out += [f"> {line}" if line else ">" for line in lines]
                 for variant in phrase.variants:
                     out += ["", "另一种说法：", ""] + [
-                        f"> {line}" for line in _md(_readable(variant, shop)).split("\n")
+                        f"> {line}" for line in _md(_readable(variant, shop, dates)).split("\n")
                     ]
+    if note := dates.note():
+        out[1:1] = ["", f"> {_md(note)}"]
     return "\n".join(out) + "\n"
 
 
@@ -287,7 +340,7 @@ nav ul{columns:2}@media print{nav{display:none}}
 """
 
 
-def _html(phrases: Sequence[Phrase], shop: Shop | None) -> str:
+def _html(phrases: Sequence[Phrase], shop: Shop | None, dates: _Dates) -> str:
     escape = html.escape
     out = [
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
@@ -314,16 +367,17 @@ def _html(phrases: Sequence[Phrase], shop: Shop | None) -> str:
                 if phrase.parts:
                     out.append(f'<p>分 {len(phrase.parts)} 段发送：</p><ol class="parts">')
                     out += [
-                        f'<li><div class="text">{escape(_readable(part, shop))}</div></li>'
+                        f'<li><div class="text">{escape(_readable(part, shop, dates))}</div></li>'
                         for part in phrase.parts
                     ]
                     out.append("</ol>")
                 else:
-                    out.append(f'<div class="text">{escape(_readable(phrase.text, shop))}</div>')
+                    out.append(f'<div class="text">{escape(_readable(phrase.text, shop, dates))}</div>')
                 for variant in phrase.variants:
-                    out.append(
-                        f'<p>另一种说法：</p><div class="text">{escape(_readable(variant, shop))}</div>'
-                    )
+                    shown = escape(_readable(variant, shop, dates))
+                    out.append(f'<p>另一种说法：</p><div class="text">{shown}</div>')
                 out.append("</div>")
+    if note := dates.note():
+        out.insert(4, f'<p class="frozen">{escape(note)}</p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"

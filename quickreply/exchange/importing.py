@@ -143,7 +143,7 @@ class Incoming:
 class Reading:
     items: list[Incoming] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
-    shops: list[dict[str, str]] = field(default_factory=list)
+    shops: list[dict[str, Any]] = field(default_factory=list)
     """Shop tables of a bundle (written to shops.toml when the target has none)."""
     unit: str = "行"
     """How rows are counted in messages: 行 (sheet rows) or 条 (bundle entries)."""
@@ -285,7 +285,10 @@ def _from_bundle(data: Any, target: str | None, default_stage: Stage, shown: str
         raise ImportError_(f"{shown}：不是 quickreply 的短语书或导出合集（缺少 book）")
     shops = data.get("shop", [])
     reading.shops = [
-        {str(k): str(v) for k, v in shop.items() if isinstance(v, str | int | float)}
+        {
+            **{str(k): str(v) for k, v in shop.items() if isinstance(v, str | int | float)},
+            **_calendar_keys(shop),
+        }
         for shop in (shops if isinstance(shops, list) else [])
         if isinstance(shop, dict) and isinstance(shop.get("shop_name"), str)
     ]
@@ -835,7 +838,41 @@ def apply(steps: list[Step], books: list[Book], into: Path, *, replace_conflicts
     return write(prepare(steps, books, into, replace_conflicts=replace_conflicts))
 
 
-def write_shops(shops: list[dict[str, str]], into: Path) -> Path | None:
+def _calendar_keys(shop: dict[str, Any]) -> dict[str, Any]:
+    """A bundle shop's calendar (cutoffs, no_ship_days, closed) in the shapes shops.toml takes;
+    JSON's ``"2027-02-03"`` becomes a date again. Loading shops.toml checks the values."""
+    keys: dict[str, Any] = {}
+    cutoffs = shop.get("cutoffs")
+    if isinstance(cutoffs, dict):
+        keys["cutoffs"] = {str(day): str(time) for day, time in cutoffs.items() if isinstance(time, str)}
+    days = shop.get("no_ship_days")
+    if isinstance(days, list):
+        keys["no_ship_days"] = [day for day in days if isinstance(day, str)]
+    closed = shop.get("closed")
+    if isinstance(closed, list):
+        ranges = []
+        for item in closed:
+            if not isinstance(item, dict):
+                continue
+            ends = [_as_date(item.get("from")), _as_date(item.get("to"))]
+            if ends[0] is not None and ends[1] is not None:
+                reason = item.get("reason")
+                reason = reason if isinstance(reason, str) else "停发"
+                ranges.append({"from": ends[0], "to": ends[1], "reason": reason})
+        keys["closed"] = ranges
+    return keys
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def write_shops(shops: list[dict[str, Any]], into: Path) -> Path | None:
     """Write a bundle's shops to ``into/shops.toml`` if there is none yet (never merged into an
     existing one: two shops' values would be mixed); returns the file written."""
     import tomli_w

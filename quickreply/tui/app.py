@@ -40,6 +40,7 @@ from .screens.manual_copy import ManualCopyScreen
 from .screens.problems import ProblemsScreen
 from .screens.search import SearchScreen
 from .strings import T
+from .widgets.status_bar import cutoff_note
 
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
@@ -131,6 +132,8 @@ class QuickReplyApp(App[None]):
         self._start_clipboard_watch = clipboard_watch
         self._clipboard_worker: Worker[None] | None = None
         self._known_replies: tuple[Library, KnownReplies] | None = None
+        self._ship_note = ""
+        """The shipping note last shown: when it changes (the cutoff passed), so may the preview."""
 
     # --- life cycle -------------------------------------------------------------------------------
 
@@ -164,6 +167,10 @@ class QuickReplyApp(App[None]):
 
     def _tick(self) -> None:
         self.main.refresh_status()
+        # At the cutoff {ship_day} turns from 今天 to 明天: the reply shown must follow.
+        if (note := cutoff_note(self.shop, self.clock())) != self._ship_note:
+            self._ship_note = note
+            self.main.show_preview()
 
     # --- search -----------------------------------------------------------------------------------
 

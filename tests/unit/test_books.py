@@ -197,7 +197,8 @@ def test_shops(write_book) -> None:
     assert [shop.name for shop in library.shops] == ["甲店", "乙店"]
     assert library.shop().values["first_kg_fee"] == "8"
     assert "cutoff" not in library.shop("乙店").values
-    assert [(p.line, p.code) for p in library.problems] == [(6, "schema"), (9, "bad-cutoff")]
+    # A bad value points at its own line, not the [[shop]] header; a missing name at the header.
+    assert [(p.line, p.code) for p in library.problems] == [(6, "schema"), (11, "bad-cutoff")]
 
 
 def test_directories_merge_and_missing_directory_is_reported(tmp_path: Path, write_book) -> None:

@@ -7,18 +7,30 @@ import datetime as dt
 from textual.content import Content
 from textual.widgets import Static
 
+from ...calendar import outlook
 from ...model import Shop
-from ...template import parse_cutoff, ships_today
 from ..strings import T
 
 
 def cutoff_note(shop: Shop | None, now: dt.datetime) -> str:
-    """e.g. "16:00 前付款今天发" before the cutoff, "已过 16:00，明天发" after it."""
-    cutoff = parse_cutoff(shop.cutoff) if shop and shop.cutoff else None
-    if cutoff is None:
+    """What an agent must know about shipping today: "16:00 前付款今天发" before the cutoff,
+    "已过 14:00，周一发" after it, "春节停发至 2月12日，2月13日起发货" in a closed range."""
+    if shop is None:
         return T.no_cutoff
-    template = T.ship_today if ships_today(now, cutoff) else T.ship_tomorrow
-    return template.format(cutoff=shop.cutoff if shop else "")
+    today = outlook(shop.calendar, now)
+    if today.kind == "closed":
+        note = (T.ship_closed if today.ship else T.ship_closed_open).format(
+            reason=today.reason, until=today.until, ship=today.ship
+        )
+    elif today.kind == "today":
+        note = T.ship_today.format(cutoff=today.cutoff)
+    elif today.kind == "past":
+        note = T.ship_past.format(cutoff=today.cutoff, ship=today.ship)
+    elif today.kind == "no-ship":
+        note = T.ship_not_today.format(ship=today.ship)
+    else:
+        note = T.no_cutoff
+    return note + (T.ship_upcoming.format(upcoming=today.upcoming) if today.upcoming else "")
 
 
 class StatusBar(Static):

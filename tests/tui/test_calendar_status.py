@@ -1,0 +1,72 @@
+"""The status line tells an agent when today's orders ship, and changes when the cutoff passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from quickreply.model import Shop
+from quickreply.tui.app import CLOCK_INTERVAL, make_app
+from quickreply.tui.widgets.preview import Preview
+from quickreply.tui.widgets.status_bar import StatusBar, cutoff_note
+
+from .conftest import RecordingClipboard
+
+SHOPS = """
+[[shop]]
+shop_name = "海鲜旗舰店"
+cutoff = "14:00"
+cutoffs = { sat = "12:00" }
+no_ship_days = ["sun"]
+closed = [ { from = 2027-02-03, to = 2027-02-12, reason = "春节停发" } ]
+"""
+
+
+def status_text(app) -> str:
+    return str(app.main.query_one(StatusBar).visual)
+
+
+def test_the_clock_ticks_often_enough() -> None:
+    """The status line and preview are recomputed by a timer: at most 15 s late at a cutoff."""
+    assert CLOCK_INTERVAL <= 15
+
+
+async def test_status_line_changes_at_the_cutoff(books_copy: Path, clipboard: RecordingClipboard) -> None:
+    """Saturday 11:59 it says 12:00 前付款今天发; at 12:00, with the app still open, 已过 12:00，
+    周一发 (Sunday does not ship), and the previewed reply says 后天 instead of 今天."""
+    (books_copy / "shops.toml").write_text(SHOPS, encoding="utf-8")
+    now = [dt.datetime(2026, 11, 28, 11, 59, 50)]
+    app = make_app([books_copy], history=False, copier=clipboard, clock=lambda: now[0], watch=False)
+    async with app.run_test() as pilot:
+        await pilot.press(*"fhsj")  # 现在拍什么时候发货: {ship_day}就能给您发货
+        await pilot.pause()
+        assert "12:00 前付款今天发" in status_text(app)
+        assert "今天就能给您发货" in str(app.main.query_one(Preview).visual)
+        now[0] = dt.datetime(2026, 11, 28, 12, 0, 5)
+        app._tick()  # what the CLOCK_INTERVAL timer runs every 15 s; called here, not waited for
+        await pilot.pause()
+        assert "已过 12:00，周一发" in status_text(app)
+        assert "后天就能给您发货" in str(app.main.query_one(Preview).visual)
+
+
+@pytest.mark.parametrize(
+    ("now", "note"),
+    [
+        ("2026-11-23T10:00", "14:00 前付款今天发"),
+        ("2026-11-27T15:00", "已过 14:00，明天发"),
+        ("2026-11-28T12:30", "已过 12:00，周一发"),
+        ("2026-11-29T10:00", "今天不发货，明天发"),
+        ("2027-02-05T10:00", "春节停发至 2月12日，2月13日起发货"),
+        ("2027-01-29T10:00", "14:00 前付款今天发；2月3日起春节停发"),
+    ],
+)
+def test_cutoff_note(now: str, note: str) -> None:
+    from quickreply.books import parse_shops
+
+    shops, problems = parse_shops(Path("shops.toml"), SHOPS.encode())
+    assert problems == []
+    assert cutoff_note(shops[0], dt.datetime.fromisoformat(now)) == note
+    no_cutoff = Shop("无截单", {"shop_name": "无截单"})
+    assert cutoff_note(no_cutoff, dt.datetime.fromisoformat(now)) == "未设截单时间"
