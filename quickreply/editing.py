@@ -33,6 +33,8 @@ class PhraseDraft:
     variants: list[str] = field(default_factory=list)
     note: str = ""
     expires: dt.date | None = None
+    starts: dt.date | None = None
+    """First day shown (presale replies); None: from the start."""
     loaded_id: str | None = field(default=None, compare=False)
     """The id in the file, so a renamed reply keeps its comments and unknown fields."""
 
@@ -48,6 +50,7 @@ class PhraseDraft:
             list(phrase.variants),
             phrase.note,
             phrase.expires,
+            phrase.starts,
             loaded_id=phrase.id,
         )
 
@@ -65,6 +68,8 @@ class PhraseDraft:
         }
         if self.stage is not None:
             table["stage"] = self.stage.value
+        if self.starts is not None:
+            table["starts"] = self.starts
         if self.expires is not None:
             table["expires"] = self.expires
         return table
@@ -84,6 +89,7 @@ class PhraseDraft:
             variants=tuple(clean_text(v).text for v in self.variants if v.strip()),
             note=clean_text(self.note).text,
             expires=self.expires,
+            starts=self.starts,
             source=book.path,
         )
 

@@ -126,8 +126,9 @@ def export(
         bundle = _bundle(books, phrases, shops, shop)
         for book in bundle["book"]:
             for table in book["phrase"]:
-                if "expires" in table:
-                    table["expires"] = table["expires"].isoformat()
+                for name in ("starts", "expires"):
+                    if name in table:
+                        table[name] = table[name].isoformat()
         return Exported(json_text(bundle).encode() + b"\n", len(phrases))
     rows = [
         phrase_row(
