@@ -15,7 +15,7 @@ from . import schema, store
 from .books import read_book
 from .merge import Choice, Merge, Resolution, three_way
 from .model import Book, Phrase, Severity, Shop, Stage
-from .rules import Rule, check_phrase
+from .rules import Rule, check_cutoffs, check_phrase, shop_cutoffs
 from .sanitize import clean_line, clean_text
 
 
@@ -183,12 +183,16 @@ class EditSession:
         findings = self.input_errors(draft)
         if not findings.get("id"):
             by_id = {rule.id: rule for rule in self.rules}
-            for finding in check_phrase(draft.to_phrase(book), self.rules):
+            phrase = draft.to_phrase(book)
+            for finding in check_phrase(phrase, self.rules):
                 rule = by_id.get(finding.code)
                 on_title = rule is not None and any(True for _ in rule.matches(draft.title))
                 findings.setdefault("title" if on_title else "text", []).append(
                     (finding.severity, f"[{finding.code}] {finding.message}")
                 )
+            # 16点前付款当天发 in a reply for a 14:00 shop: said while it is being written.
+            for finding in check_cutoffs([phrase], shop_cutoffs(self.shops)):
+                findings.setdefault("text", []).append((finding.severity, f"[{finding.code}] {finding.message}"))
         return findings
 
     def owners(self) -> Owners:
