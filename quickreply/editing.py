@@ -192,7 +192,8 @@ class EditSession:
                 )
             # 16点前付款当天发 in a reply for a 14:00 shop: said while it is being written.
             for finding in check_cutoffs([phrase], shop_cutoffs(self.shops)):
-                findings.setdefault("text", []).append((finding.severity, f"[{finding.code}] {finding.message}"))
+                shown = (finding.severity, f"[{finding.code}] {finding.message}")
+                findings.setdefault("text", []).append(shown)
         return findings
 
     def owners(self) -> Owners:

@@ -608,7 +608,7 @@ class RuleGate:
 # --- hard-coded cutoffs ----------------------------------------------------------------------------
 
 CUTOFF_MISMATCH = "cutoff-mismatch"
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {digit: value for value, digit in enumerate("零一二三四五六七八九")} | {"两": 2}
 _CN_NUMBER = "零一二两三四五六七八九十"
 # A clock time as replies write it: 16点 16:00 16：00 16时 下午4点 下午四点半 4点30分 十六点.
 # The lookbehind keeps 9:00-16:00 from reading 00-16 and 二十四 from reading 四.
@@ -646,7 +646,9 @@ def _cn_number(text: str) -> int | None:
     return _CN_DIGITS.get(text) if len(text) == 1 else None
 
 
-def _clock_times(period: str | None, hour_text: str, minute_text: str | None, half: bool) -> frozenset[dt.time]:
+def _clock_times(
+    period: str | None, hour_text: str, minute_text: str | None, half: bool
+) -> frozenset[dt.time]:
     """What a written time may mean: 下午4点 is 16:00; a bare 4点 in a shipping promise is
     16:00 as often as 04:00, so both (empty when it is no time at all)."""
     hour = _cn_number(hour_text)

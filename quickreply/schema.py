@@ -19,7 +19,9 @@ from .template import parse_cutoff, placeholder_issues
 
 PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SHORTCUT_CODE = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces
-PHRASE_FIELDS = ("id", "title", "keys", "tags", "stage", "text", "parts", "variants", "note", "starts", "expires")
+PHRASE_FIELDS = (
+    "id", "title", "keys", "tags", "stage", "text", "parts", "variants", "note", "starts", "expires"
+)
 """Every field a phrase may have, in the order writers put them."""
 BOOK_FIELDS = ("name", "stage", "description")
 MAX_TEXT = 10_000

@@ -518,7 +518,8 @@ class Step:
 
 def _same(a: Phrase, b: Phrase) -> bool:
     def key(p: Phrase) -> tuple[Any, ...]:
-        return (p.id, p.title, p.text, p.parts, p.stage, p.keys, p.tags, p.variants, p.note, p.expires, p.starts)
+        return (p.id, p.title, p.text, p.parts, p.stage, p.keys, p.tags, p.variants, p.note, p.expires,
+                p.starts)
 
     return key(a) == key(b)
 

@@ -8,7 +8,10 @@ import json
 from ..model import Phrase
 from ..schema import parts_text
 
-COLUMNS = ("分组", "快捷编码", "快捷短语", "id", "title", "stage", "tags", "variants", "note", "expires", "starts")
+COLUMNS = (
+    "分组", "快捷编码", "快捷短语", "id", "title", "stage", "tags", "variants", "note", "expires",
+    "starts",  # last: sheets exported before it still line up
+)
 
 
 def _list_cell(items: tuple[str, ...]) -> str:

@@ -121,7 +121,8 @@ def test_a_set_of_cutoffs_per_shop_is_compared() -> None:
 
 
 def test_variants_and_parts_are_checked_at_their_own_line() -> None:
-    found = check_cutoffs([phrase("亲，{cutoff}前付款当天发", variants=("16点前付款当天发",))], shop_cutoffs(SHOPS))
+    reply = phrase("亲，{cutoff}前付款当天发", variants=("16点前付款当天发",))
+    found = check_cutoffs([reply], shop_cutoffs(SHOPS))
     assert [finding.line for finding in found] == [11]
     parts = ("亲，您好", "16点前付款当天发")
     found = check_cutoffs([phrase("\n".join(parts), parts=parts)], shop_cutoffs(SHOPS))

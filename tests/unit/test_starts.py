@@ -66,7 +66,8 @@ def test_starts_that_is_not_a_date_is_an_error_naming_the_field() -> None:
     fields, found = schema.check_phrase({"id": "a", "title": "t", "text": "x", "starts": "12月1日"})
     assert fields is None
     ((finding),) = [f for f in found if f.field == "starts"]
-    assert finding.is_error and "开始日期（starts）" in finding.message and "starts = 2026-11-12" in finding.message
+    assert finding.is_error
+    assert "开始日期（starts）" in finding.message and "starts = 2026-11-12" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -177,7 +178,8 @@ def test_render_by_id_still_works_before_starts(books: Path) -> None:
 
 def test_save_and_load_keep_starts(tmp_path: Path) -> None:
     phrase = Phrase(
-        "presale", "预售", "预售开始啦", Stage.PRE_SALE, "书", starts=dt.date(2026, 12, 1), expires=dt.date(2026, 12, 12)
+        "presale", "预售", "预售开始啦", Stage.PRE_SALE, "书",
+        starts=dt.date(2026, 12, 1), expires=dt.date(2026, 12, 12),
     )
     path = tmp_path / "book.toml"
     book = Book("书", Stage.PRE_SALE, path, "", (phrase,))
