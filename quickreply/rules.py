@@ -630,8 +630,9 @@ _PROMISES = (
     rf"发货截[止至](?:时间)?(?:是|为|到|在)?{_CLOCK}",
 )
 _PROMISE_PATTERNS = tuple(re.compile(pattern) for pattern in _PROMISES)
-_MAY_PROMISE = re.compile(r"[点點时:：]")
-"""Every promise writes a clock: replies without one (most) skip the three patterns."""
+_MAY_PROMISE = re.compile(rf"[\d{_CN_NUMBER}](?:[点點时]|[:：][0-5]\d)")
+"""Every promise writes a clock hour and ships: replies without both (most) skip the patterns."""
+_SHIPS_AT_ALL = re.compile(r"发|寄出|出库")
 
 
 def _cn_number(text: str) -> int | None:
@@ -678,12 +679,17 @@ class WrittenCutoff:
     """What it may mean (a bare 4点: 04:00 or 16:00)."""
 
 
+def may_promise(text: str) -> bool:
+    """A cheap test every promise passes: a clock hour and a shipping word somewhere."""
+    return _MAY_PROMISE.search(text) is not None and _SHIPS_AT_ALL.search(text) is not None
+
+
 def promised_cutoffs(text: str) -> list[WrittenCutoff]:
     """Cutoffs a reply writes out in a shipping promise (16点前付款当天发, 16点后付款次日发,
     发货截止时间是下午4点), in text order. A time that promises no shipping (客服在线到22点,
     22点前都可以咨询) is not one."""
     found: list[WrittenCutoff] = []
-    if _MAY_PROMISE.search(text) is None:
+    if not may_promise(text):
         return found
     for pattern in _PROMISE_PATTERNS:
         for match in pattern.finditer(text):
@@ -714,6 +720,8 @@ def check_cutoffs(phrases: Sequence[Phrase], cutoffs: Mapping[str, Collection[dt
     findings = []
     for phrase in phrases:
         for field, text in _wordings(phrase, ("text", "variants")):
+            if not may_promise(text):
+                continue  # most replies: no clock, or nothing shipped; skip parsing placeholders
             for written in promised_cutoffs(_masked(text) if "{" in text else text):
                 wrong = [(name, times) for name, times in cutoffs.items() if not written.times & set(times)]
                 if not wrong:
