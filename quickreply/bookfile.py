@@ -38,6 +38,7 @@ def phrase_fields(phrase: Phrase, book_stage: Stage) -> schema.PhraseFields:
         note=phrase.note,
         expires=phrase.expires,
         parts=phrase.parts,
+        starts=phrase.starts,
     )
 
 

@@ -165,6 +165,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 1
     text = filled.text
     _warn_flagged(library, phrase)
+    _warn_window(phrase, library.clock().date())
     if args.part is not None:
         text = pieces[args.part - 1]
         print(text)
@@ -211,6 +212,15 @@ def _warn_flagged(library: Library, phrase: Phrase) -> None:
             f"注意：{phrase.id} 可能违规（{reasons}），发送前请确认；quickreply check 有详情。",
             file=sys.stderr,
         )
+
+
+def _warn_window(phrase: Phrase, today: dt.date) -> None:
+    """Rendered by id, a reply outside its starts … expires window is still printed (a lead
+    may want to read it), but the agent is told that search does not offer it today."""
+    if phrase.is_pending(today):
+        print(f"注意：{phrase.id} 从 {phrase.starts} 起才显示（starts），今天搜索中不显示。", file=sys.stderr)
+    elif phrase.is_expired(today):
+        print(f"注意：{phrase.id} 已于 {phrase.expires} 过期（expires），搜索中不再显示。", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from . import schema, store
 from .books import read_book
 from .merge import Choice, Merge, Resolution, three_way
 from .model import Book, Phrase, Severity, Shop, Stage
-from .rules import Rule, check_phrase
+from .rules import Rule, check_cutoffs, check_phrase, shop_cutoffs
 from .sanitize import clean_line, clean_text
 
 
@@ -33,6 +33,8 @@ class PhraseDraft:
     variants: list[str] = field(default_factory=list)
     note: str = ""
     expires: dt.date | None = None
+    starts: dt.date | None = None
+    """First day shown (presale replies); None: from the start."""
     loaded_id: str | None = field(default=None, compare=False)
     """The id in the file, so a renamed reply keeps its comments and unknown fields."""
 
@@ -48,6 +50,7 @@ class PhraseDraft:
             list(phrase.variants),
             phrase.note,
             phrase.expires,
+            phrase.starts,
             loaded_id=phrase.id,
         )
 
@@ -65,6 +68,8 @@ class PhraseDraft:
         }
         if self.stage is not None:
             table["stage"] = self.stage.value
+        if self.starts is not None:
+            table["starts"] = self.starts
         if self.expires is not None:
             table["expires"] = self.expires
         return table
@@ -84,6 +89,7 @@ class PhraseDraft:
             variants=tuple(clean_text(v).text for v in self.variants if v.strip()),
             note=clean_text(self.note).text,
             expires=self.expires,
+            starts=self.starts,
             source=book.path,
         )
 
@@ -177,12 +183,17 @@ class EditSession:
         findings = self.input_errors(draft)
         if not findings.get("id"):
             by_id = {rule.id: rule for rule in self.rules}
-            for finding in check_phrase(draft.to_phrase(book), self.rules):
+            phrase = draft.to_phrase(book)
+            for finding in check_phrase(phrase, self.rules):
                 rule = by_id.get(finding.code)
                 on_title = rule is not None and any(True for _ in rule.matches(draft.title))
                 findings.setdefault("title" if on_title else "text", []).append(
                     (finding.severity, f"[{finding.code}] {finding.message}")
                 )
+            # 16点前付款当天发 in a reply for a 14:00 shop: said while it is being written.
+            for finding in check_cutoffs([phrase], shop_cutoffs(self.shops)):
+                shown = (finding.severity, f"[{finding.code}] {finding.message}")
+                findings.setdefault("text", []).append(shown)
         return findings
 
     def owners(self) -> Owners:

@@ -119,7 +119,8 @@ class Library:
         """Best matches first. ``usage`` maps phrase ids to a 0..1 popularity that lifts a
         reply above equally good matches (and orders the empty query). ``learned``: replies
         agents copied for wordings like this one come first (reason ``learned``), found by the
-        index or not, if the stage and expiry allow them."""
+        index or not, if the stage and expiry allow them. A reply outside its ``starts`` …
+        ``expires`` window is left out unless ``include_expired``."""
         wanted = Stage.parse(stage) if isinstance(stage, str) else stage
         allowed = self._allowed(wanted, None if include_expired else self.clock().date())
         bonus = {
@@ -159,7 +160,7 @@ class Library:
             if len(self._masks) > 16:
                 self._masks.clear()
             mask = self._masks[key] = [
-                (stage is None or phrase.stage is stage) and (today is None or not phrase.is_expired(today))
+                (stage is None or phrase.stage is stage) and (today is None or phrase.is_shown(today))
                 for phrase in self.phrases
             ]
         return mask

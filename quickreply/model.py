@@ -104,6 +104,9 @@ class Phrase:
     variants: tuple[str, ...] = ()
     note: str = ""
     expires: dt.date | None = None
+    starts: dt.date | None = None
+    """First day the reply is shown (presale replies before 预售 opens); like ``expires``, it
+    hides the reply from search, not from ``render`` by id or from exports."""
     source: Path | None = None
     line: int = 0
     """Line of its ``[[phrase]]`` header in ``source``."""
@@ -128,6 +131,14 @@ class Phrase:
 
     def is_expired(self, today: dt.date) -> bool:
         return self.expires is not None and today > self.expires
+
+    def is_pending(self, today: dt.date) -> bool:
+        """Not shown yet: ``starts`` is after today."""
+        return self.starts is not None and today < self.starts
+
+    def is_shown(self, today: dt.date) -> bool:
+        """Within its window (``starts`` … ``expires``, both inclusive): search may return it."""
+        return not self.is_expired(today) and not self.is_pending(today)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -604,6 +605,146 @@ class RuleGate:
         return self.outside
 
 
+# --- hard-coded cutoffs ----------------------------------------------------------------------------
+
+CUTOFF_MISMATCH = "cutoff-mismatch"
+_CN_DIGITS = {digit: value for value, digit in enumerate("零一二三四五六七八九")} | {"两": 2}
+_CN_NUMBER = "零一二两三四五六七八九十"
+# A clock time as replies write it: 16点 16:00 16：00 16时 下午4点 下午四点半 4点30分 十六点.
+# The lookbehind keeps 9:00-16:00 from reading 00-16 and 二十四 from reading 四.
+_CLOCK = (
+    r"(?P<clock>(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚间|晚)?"
+    rf"(?<![\d:：{_CN_NUMBER}])(?P<hour>\d{{1,2}}|[{_CN_NUMBER}]{{1,3}})"
+    r"(?:[:：](?P<minute>[0-5]\d)(?:分)?|[点點时](?:(?P<half>半)|(?P<minutes>[0-5]?\d|[一二三四五]?十[一二三四五六七八九]?|[一二三四五])分?)?)"
+    r"(?:钟|整)?)"
+)
+_CLAUSE = r"[^。！？!?\n；;]"  # the promise stays inside one sentence
+_ORDER = r"(?:付款|支付|付|下单|拍下|拍|订单|下的单|购买|买)"
+_SHIPS = r"(?:发货|发出|发走|发|寄出|出库)"
+_PROMISES = (
+    # 16点前付款当天发 · 下午4点之前拍下的订单，今天就能发出
+    rf"{_CLOCK}(?:之前|以前|前){_CLAUSE}{{0,12}}?{_ORDER}{_CLAUSE}{{0,12}}?(?:当天|当日|今天|今日)[^。！？!?\n；;，,]{{0,6}}?{_SHIPS}",
+    # 16点以后付款的次日发 (the same cutoff, said from the other side)
+    rf"{_CLOCK}(?:之后|以后|后){_CLAUSE}{{0,12}}?{_ORDER}{_CLAUSE}{{0,12}}?(?:次日|第二天|明天|隔天|隔日)[^。！？!?\n；;，,]{{0,6}}?{_SHIPS}",
+    # 每天发货截止时间是下午4点
+    rf"发货截[止至](?:时间)?(?:是|为|到|在)?{_CLOCK}",
+)
+_PROMISE_PATTERNS = tuple(re.compile(pattern) for pattern in _PROMISES)
+_MAY_PROMISE = re.compile(rf"[\d{_CN_NUMBER}](?:[点點时]|[:：][0-5]\d)")
+"""Every promise writes a clock hour and ships: replies without both (most) skip the patterns."""
+_SHIPS_AT_ALL = re.compile(r"发|寄出|出库")
+
+
+def _cn_number(text: str) -> int | None:
+    """十六 → 16, 四 → 4, 二十 → 20, 两 → 2 (0..59); None for anything else."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if "十" in ones or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            return None
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def _clock_times(
+    period: str | None, hour_text: str, minute_text: str | None, half: bool
+) -> frozenset[dt.time]:
+    """What a written time may mean: 下午4点 is 16:00; a bare 4点 in a shipping promise is
+    16:00 as often as 04:00, so both (empty when it is no time at all)."""
+    hour = _cn_number(hour_text)
+    minute = 30 if half else (_cn_number(minute_text) if minute_text else 0)
+    if hour is None or minute is None or minute > 59 or hour > 24:
+        return frozenset()
+    if hour == 24:
+        return frozenset({dt.time(0, minute)}) if minute == 0 else frozenset()  # 24点前: midnight
+    if period in ("下午", "傍晚", "晚上", "晚间", "晚") and hour < 12:
+        return frozenset({dt.time(hour + 12, minute)})
+    if period == "中午" and hour < 11:
+        return frozenset({dt.time(hour + 12, minute)})  # 中午1点 is 13:00; 中午12点 stays
+    if period is None and 1 <= hour < 12:
+        return frozenset({dt.time(hour, minute), dt.time(hour + 12, minute)})
+    return frozenset({dt.time(hour, minute)})
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenCutoff:
+    """A cutoff a reply writes out in a shipping promise."""
+
+    offset: int
+    """Where the promise starts in the text."""
+    written: str
+    """The time as written (下午4点, 16:00)."""
+    times: frozenset[dt.time]
+    """What it may mean (a bare 4点: 04:00 or 16:00)."""
+
+
+def may_promise(text: str) -> bool:
+    """A cheap test every promise passes: a clock hour and a shipping word somewhere."""
+    return _MAY_PROMISE.search(text) is not None and _SHIPS_AT_ALL.search(text) is not None
+
+
+def promised_cutoffs(text: str) -> list[WrittenCutoff]:
+    """Cutoffs a reply writes out in a shipping promise (16点前付款当天发, 16点后付款次日发,
+    发货截止时间是下午4点), in text order. A time that promises no shipping (客服在线到22点,
+    22点前都可以咨询) is not one."""
+    found: list[WrittenCutoff] = []
+    if not may_promise(text):
+        return found
+    for pattern in _PROMISE_PATTERNS:
+        for match in pattern.finditer(text):
+            minute = match["minute"] or match["minutes"]
+            times = _clock_times(match["period"], match["hour"], minute, match["half"] is not None)
+            if times:
+                found.append(WrittenCutoff(match.start("clock"), match["clock"], times))
+    return sorted(found, key=lambda cutoff: cutoff.offset)
+
+
+def shop_cutoffs(shops: Sequence[Shop]) -> dict[str, frozenset[dt.time]]:
+    """Each shop's cutoff times: ``cutoff`` and the per-weekday ``cutoffs`` of its shipping
+    calendar, on the days it ships. Shops without a cutoff are left out: there is nothing to
+    compare with."""
+    result = {}
+    for shop in shops:
+        if times := shop.calendar.cutoff_times:
+            result[shop.name] = times
+    return result
+
+
+def check_cutoffs(phrases: Sequence[Phrase], cutoffs: Mapping[str, Collection[dt.time]]) -> list[Problem]:
+    """A reply that writes its cutoff out (16点前付款当天发) where a shop ships by another
+    time: sent for that shop it promises what the warehouse will not do (warning). One finding
+    per reply and written time, naming every shop it is wrong for; ``{cutoff}`` is the fix."""
+    if not cutoffs:
+        return []
+    findings = []
+    for phrase in phrases:
+        for field, text in _wordings(phrase, ("text", "variants")):
+            if not may_promise(text):
+                continue  # most replies: no clock, or nothing shipped; skip parsing placeholders
+            for written in promised_cutoffs(_masked(text) if "{" in text else text):
+                wrong = [(name, times) for name, times in cutoffs.items() if not written.times & set(times)]
+                if not wrong:
+                    continue
+                shown = "、".join(
+                    f"「{name}」的截止时间是 {'/'.join(sorted(time.strftime('%H:%M') for time in times))}"
+                    for name, times in wrong[:3]
+                ) + (f" 等 {len(wrong)} 家" if len(wrong) > 3 else "")
+                where = "parts" if phrase.parts and field == "text" else field
+                findings.append(
+                    Problem(
+                        phrase.source or Path("?"),
+                        phrase.line_of(where) + text.count("\n", 0, written.offset),
+                        f"回复写死了发货截止时间「{written.written}」，但{shown}："
+                        "请改用 {cutoff}（跟随所选店铺）",
+                        Severity.WARNING,
+                        CUTOFF_MISMATCH,
+                        phrase.id,
+                    )
+                )
+    return findings
+
+
 def check_all(phrases: Sequence[Phrase], shops: Sequence[Shop], rules: Sequence[Rule]) -> list[Problem]:
     gate = RuleGate(rules)
     findings = [finding for phrase in phrases for finding in check_phrase(phrase, gate.rules_for(phrase))]
@@ -612,4 +753,5 @@ def check_all(phrases: Sequence[Phrase], shops: Sequence[Shop], rules: Sequence[
         *check_placeholders(phrases, shops),
         *check_shop_values(phrases, shops),
         *check_near_duplicates(phrases),
+        *check_cutoffs(phrases, shop_cutoffs(shops)),
     ]

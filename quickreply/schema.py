@@ -20,7 +20,9 @@ from .template import parse_cutoff, placeholder_issues
 
 PHRASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SHORTCUT_CODE = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces
-PHRASE_FIELDS = ("id", "title", "keys", "tags", "stage", "text", "parts", "variants", "note", "expires")
+PHRASE_FIELDS = (
+    "id", "title", "keys", "tags", "stage", "text", "parts", "variants", "note", "starts", "expires"
+)
 """Every field a phrase may have, in the order writers put them."""
 BOOK_FIELDS = ("name", "stage", "description")
 MAX_TEXT = 10_000
@@ -42,6 +44,7 @@ FIELD_LABELS = {
     "stage": "阶段",
     "variants": "其他说法",
     "note": "备注",
+    "starts": "开始日期",
     "expires": "过期日期",
 }
 """How a field is named to a lead; messages say both, so a file's key can be found too."""
@@ -83,6 +86,8 @@ class PhraseFields:
     expires: dt.date | None = None
     parts: tuple[str, ...] = ()
     """A sequence: the messages sent one after another. ``text`` is then their :func:`join_parts`."""
+    starts: dt.date | None = None
+    """First day shown (a presale reply before 预售 opens); None: from the start."""
 
 
 def join_parts(parts: Sequence[str]) -> str:
@@ -241,14 +246,13 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
             found.add("stage", bad_stage_message(table["stage"]), "bad-stage")
     elif book_stage is None:
         found.add("stage", "书和回复都没有指定阶段", "bad-stage")
-    expires = table.get("expires")
-    if expires is not None:
-        if isinstance(expires, dt.datetime):
-            expires = expires.date()
-        elif not isinstance(expires, dt.date):
-            example = "expires = 2026-11-12（TOML 里不加引号）"
-            found.add("expires", f"{_named('expires')}必须是日期，例如 {example}")
-            expires = None
+    starts = _date_field(found, table, "starts")
+    expires = _date_field(found, table, "expires")
+    if starts is not None and expires is not None and starts > expires:
+        message = (
+            f"{_named('starts')} {starts} 晚于{_named('expires')} {expires}：这条回复永远不会显示"
+        )
+        found.add("starts", message, "starts-after-expires", Severity.WARNING)
     checked = ("parts", list(parts)) if parts else ("text", [text])
     for field, wordings in (checked, ("variants", list(variants))):
         for number, wording in enumerate(wordings):
@@ -270,8 +274,23 @@ def check_phrase(table: Mapping[str, Any], *, book_stage: Stage | None = None) -
         note=note,
         expires=expires,
         parts=parts,
+        starts=starts,
     )
     return fields, found.findings
+
+
+def _date_field(found: _Collector, table: Mapping[str, Any], key: str) -> dt.date | None:
+    """A TOML date (a date-time counts by its day); anything else is an error, read as none."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    example = f"{key} = 2026-11-12（TOML 里不加引号）"
+    found.add(key, f"{_named(key)}必须是日期，例如 {example}")
+    return None
 
 
 def _check_parts(found: _Collector, table: Mapping[str, Any]) -> tuple[str, ...]:
@@ -320,6 +339,8 @@ def phrase_table(fields: PhraseFields) -> dict[str, Any]:
         table["variants"] = list(fields.variants)
     if fields.note:
         table["note"] = fields.note
+    if fields.starts is not None:
+        table["starts"] = fields.starts
     if fields.expires is not None:
         table["expires"] = fields.expires
     return table

@@ -171,8 +171,9 @@ def export(
         bundle = _bundle(books, phrases, shops, shop)
         for book in bundle["book"]:
             for table in book["phrase"]:
-                if "expires" in table:
-                    table["expires"] = table["expires"].isoformat()
+                for name in ("starts", "expires"):
+                    if name in table:
+                        table[name] = table[name].isoformat()
         for shop_table in bundle["shop"]:  # JSON has no dates: closed ranges as 2027-02-03
             for closure in shop_table.get("closed", []):
                 closure["from"], closure["to"] = closure["from"].isoformat(), closure["to"].isoformat()

@@ -77,6 +77,7 @@ HEADER_ALIASES = {
     "parts": ("分段", "parts"),
     "note": ("备注", "note"),
     "expires": ("过期", "过期日期", "expires"),
+    "starts": ("开始", "开始日期", "starts"),
 }
 _KNOWN_HEADERS = frozenset(alias for aliases in HEADER_ALIASES.values() for alias in aliases)
 _FIELD_NAMES = {
@@ -91,6 +92,7 @@ _FIELD_NAMES = {
     "parts": "分段",
     "note": "备注",
     "expires": "过期日期",
+    "starts": "开始日期",
 }
 
 # A group's name usually says its stage: 售后处理, 物流查询, 催付话术… Checked in this order, so
@@ -120,7 +122,7 @@ class ImportError_(ValueError):
     """The file cannot be read at all (wrong format, no content column…); the message names it."""
 
 
-_KEPT_FIELDS = ("title", "keys", "tags", "variants", "note", "expires")
+_KEPT_FIELDS = ("title", "keys", "tags", "variants", "note", "expires", "starts")
 """Fields an import leaves as they are on an existing reply when the source does not have them."""
 
 
@@ -451,14 +453,15 @@ def _phrase(
         table[name] = items if items is not None else values.get(name)
     if values.get("stage"):
         table["stage"] = str(values["stage"]).strip()
-    expires = values.get("expires")
-    if isinstance(expires, str):
-        try:
-            expires = dt.date.fromisoformat(expires.strip()[:10]) if expires.strip() else None
-        except ValueError:
-            return number, f"过期日期 {expires!r} 应为 YYYY-MM-DD"
-    if expires is not None:
-        table["expires"] = expires
+    for name in ("starts", "expires"):
+        when = values.get(name)
+        if isinstance(when, str):
+            try:
+                when = dt.date.fromisoformat(when.strip()[:10]) if when.strip() else None
+            except ValueError:
+                return number, f"{_FIELD_NAMES[name]} {when!r} 应为 YYYY-MM-DD"
+        if when is not None:
+            table[name] = when
     fields, findings = schema.check_phrase(table, book_stage=book_stage or Stage.PRE_SALE)
     if errors := [finding for finding in findings if finding.is_error]:
         # A malformed placeholder would be loaded but never copied: not worth importing.
@@ -476,6 +479,7 @@ def _phrase(
         variants=fields.variants,
         note=fields.note,
         expires=fields.expires,
+        starts=fields.starts,
         parts=fields.parts,
     )
     given_stage = fields.stage is not None
@@ -517,7 +521,8 @@ class Step:
 
 def _same(a: Phrase, b: Phrase) -> bool:
     def key(p: Phrase) -> tuple[Any, ...]:
-        return (p.id, p.title, p.text, p.parts, p.stage, p.keys, p.tags, p.variants, p.note, p.expires)
+        return (p.id, p.title, p.text, p.parts, p.stage, p.keys, p.tags, p.variants, p.note, p.expires,
+                p.starts)
 
     return key(a) == key(b)
 

@@ -8,7 +8,10 @@ import json
 from ..model import Phrase
 from ..schema import parts_text
 
-COLUMNS = ("分组", "快捷编码", "快捷短语", "id", "title", "stage", "tags", "variants", "note", "expires")
+COLUMNS = (
+    "分组", "快捷编码", "快捷短语", "id", "title", "stage", "tags", "variants", "note", "expires",
+    "starts",  # last: sheets exported before it still line up
+)
 
 
 def _list_cell(items: tuple[str, ...]) -> str:
@@ -32,4 +35,5 @@ def phrase_row(
         "variants": _list_cell(phrase.variants if variants is None else variants),
         "note": phrase.note,
         "expires": phrase.expires.isoformat() if phrase.expires else "",
+        "starts": phrase.starts.isoformat() if phrase.starts else "",
     }

@@ -15,7 +15,7 @@ from .test_cli import run
 
 def essence(library: quickreply.Library) -> dict[str, tuple]:
     return {
-        p.id: (p.title, p.text, p.stage, p.book, p.keys, p.tags, p.variants, p.note, p.expires)
+        p.id: (p.title, p.text, p.stage, p.book, p.keys, p.tags, p.variants, p.note, p.expires, p.starts)
         for p in (replace(p, source=None, line=0, field_lines=()) for p in library.phrases)
     }
 
@@ -34,6 +34,7 @@ keys = ["h1"]
 tags = ["a,b", "c、d"]
 variants = ["=1+1 不是公式", "第二\\n行"]
 note = "备注"
+starts = 2026-12-20
 expires = 2027-01-01
 '''
 

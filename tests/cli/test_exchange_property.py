@@ -75,6 +75,7 @@ def phrases(draw: st.DrawFn, number: int, book: str) -> Phrase:
         variants=tuple(draw(st.lists(texts, max_size=2))),
         note=draw(st.one_of(st.just(""), texts)),
         expires=draw(st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)))),
+        starts=draw(st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)))),
     )
 
 
@@ -96,7 +97,7 @@ def libraries(draw: st.DrawFn) -> list[Book]:
 
 def essence(library: quickreply.Library) -> dict[str, tuple]:
     return {
-        p.id: (p.title, p.text, p.stage, p.book, p.keys, p.tags, p.variants, p.note, p.expires)
+        p.id: (p.title, p.text, p.stage, p.book, p.keys, p.tags, p.variants, p.note, p.expires, p.starts)
         for p in (replace(p, source=None, line=0, field_lines=()) for p in library.phrases)
     }
 

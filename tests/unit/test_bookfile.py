@@ -209,4 +209,5 @@ def test_regression_a_compact_book_is_not_respaced(tmp_path: Path) -> None:
     added = Phrase("p9", "新", "新的", Stage.PRE_SALE, "书")
     phrases = (book.phrases[0], changed, *book.phrases[2:], added)
     written = _save(dataclasses.replace(book, phrases=phrases), path)
-    assert written == original.replace('"回复1"', '"改了"') + '[[phrase]]\nid = "p9"\ntitle = "新"\ntext = "新的"\n'
+    appended = '[[phrase]]\nid = "p9"\ntitle = "新"\ntext = "新的"\n'
+    assert written == original.replace('"回复1"', '"改了"') + appended

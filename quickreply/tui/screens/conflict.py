@@ -18,7 +18,7 @@ from ...editing import PhraseDraft
 from ...merge import Choice, ConflictKind, Slot, differing_fields
 from ..strings import TM
 
-SHOWN_FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "expires")
+SHOWN_FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "starts", "expires")
 KIND_TEXT = {
     ConflictKind.BOTH_CHANGED: TM.kind_both_changed,
     ConflictKind.BOTH_ADDED: TM.kind_both_added,
@@ -36,7 +36,7 @@ def field_value(draft: PhraseDraft, name: str) -> str:
         return " ".join(value)
     if name == "variants":
         return "\n---\n".join(value)
-    if name == "expires":
+    if name in ("starts", "expires"):
         return value.isoformat() if value is not None else ""
     return str(value)
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ..app import QuickReplyApp
 
 VARIANT_SEPARATOR = "---"
-FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "expires")
+FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "starts", "expires")
 LABELS = {
     "id": "id（小写字母、数字、连字符）",
     "title": "标题",
@@ -52,6 +52,7 @@ LABELS = {
     "text": "回复内容",
     "variants": "其他说法（每种之间单独一行 ---）",
     "note": "备注（只给主管看）",
+    "starts": "开始日期（预售话术，这天起显示，YYYY-MM-DD，可空）",
     "expires": "过期日期（活动话术，YYYY-MM-DD，可空）",
 }
 TEXT_TOOLTIP = "分几段发送（千牛里一条一条发）：段与段之间单独写一行 ---"
@@ -165,6 +166,7 @@ class EditorScreen(Screen[None]):
             self.query_one("#field-variants", TextArea).text = f"\n{VARIANT_SEPARATOR}\n".join(draft.variants)
             self.query_one("#field-note", TextArea).text = draft.note
             self.query_one("#field-expires", Input).value = draft.expires.isoformat() if draft.expires else ""
+            self.query_one("#field-starts", Input).value = draft.starts.isoformat() if draft.starts else ""
         finally:
             self.call_after_refresh(self._done_filling)
         self.refresh_findings(draft, {})
@@ -175,13 +177,15 @@ class EditorScreen(Screen[None]):
     def read_form(self) -> tuple[PhraseDraft, dict[str, str]]:
         """The draft the form describes, and errors of fields that cannot even be read."""
         errors: dict[str, str] = {}
-        expires_text = self.query_one("#field-expires", Input).value.strip()
-        expires = None
-        if expires_text:
-            try:
-                expires = dt.date.fromisoformat(expires_text)
-            except ValueError:
-                errors["expires"] = "日期格式应为 2026-12-12"
+        dates: dict[str, dt.date | None] = {}
+        for name in ("starts", "expires"):
+            written = self.query_one(f"#field-{name}", Input).value.strip()
+            dates[name] = None
+            if written:
+                try:
+                    dates[name] = dt.date.fromisoformat(written)
+                except ValueError:
+                    errors[name] = "日期格式应为 2026-12-12"
         stage_value = self.query_one("#field-stage", Select).value
         variants = re.split(
             rf"\n\s*{VARIANT_SEPARATOR}\s*\n", self.query_one("#field-variants", TextArea).text
@@ -195,7 +199,8 @@ class EditorScreen(Screen[None]):
             tags=re.split(r"[\s,，]+", self.query_one("#field-tags", Input).value.strip()),
             variants=[variant.strip("\n") for variant in variants if variant.strip()],
             note=self.query_one("#field-note", TextArea).text,
-            expires=expires,
+            expires=dates["expires"],
+            starts=dates["starts"],
         )
         draft.keys = [key for key in draft.keys if key]
         draft.tags = [tag for tag in draft.tags if tag]
@@ -211,8 +216,11 @@ class EditorScreen(Screen[None]):
         if index is None:
             return
         draft, errors = self.read_form()
-        if errors:
+        # A date being typed keeps the saved one until it reads as a date.
+        if "expires" in errors:
             draft.expires = book.phrases[index].expires
+        if "starts" in errors:
+            draft.starts = book.phrases[index].starts
         if draft == book.phrases[index] and not errors:
             return  # e.g. the form being filled in: nothing was edited
         self.session.update(book, index, draft)
