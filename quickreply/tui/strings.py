@@ -47,7 +47,7 @@ class Strings:
     problems_title: str = "短语书问题"
     problems_none: str = "没有问题。"
     problems_hint: str = "Esc 关闭"
-    load_failed: str = "{count} 个短语书错误，相关回复未载入（F2 查看）"
+    load_failed: str = "{count} 个载入错误，出错的部分没有载入（F2 查看）"
     reloaded: str = "短语书已更新"
     shop_switched: str = "当前店铺：{name}"
     help_title: str = "快捷键"
@@ -135,7 +135,7 @@ ENGLISH = Strings(
     problems_title="Phrasebook problems",
     problems_none="No problems.",
     problems_hint="Esc closes",
-    load_failed="{count} phrasebook errors; affected replies not loaded (F2)",
+    load_failed="{count} loading errors; what they affect was not loaded (F2)",
     reloaded="Phrasebooks updated",
     shop_switched="Shop: {name}",
     help_title="Keys",

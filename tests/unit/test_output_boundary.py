@@ -173,6 +173,7 @@ def test_regression_xlsx_export_with_control_characters() -> None:
         "variants": "",
         "note": "",
         "expires": "",
+        "starts": "",
     }
     data = _xlsx([row])
     with zipfile.ZipFile(io.BytesIO(data)) as workbook:
