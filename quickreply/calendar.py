@@ -67,11 +67,16 @@ class ShipCalendar:
     no_ship_days: frozenset[int] = frozenset()
     """Weekdays (0 = Monday) without shipping."""
     closed: tuple[Closure, ...] = ()
+    broken: bool = False
+    """shops.toml's calendar for this shop has an error (a quoted date, 周日 for sun …):
+    what it meant is unknown, so no ship day is computed — ``{ship_day}`` is asked for, never
+    guessed (a dropped 春节 range would promise 今天发)."""
 
     @property
     def known(self) -> bool:
-        """A cutoff is set for at least one day: ship days can be worked out."""
-        return self.cutoff is not None or bool(self.cutoffs)
+        """A cutoff is set for at least one day and the calendar has no error: ship days can
+        be worked out."""
+        return not self.broken and (self.cutoff is not None or bool(self.cutoffs))
 
     @property
     def cutoff_times(self) -> frozenset[dt.time]:
@@ -113,7 +118,7 @@ class ShipCalendar:
 
     def with_cutoff(self, cutoff: dt.time | None) -> ShipCalendar:
         """The same calendar with another default cutoff (a per-chat ``cutoff`` value)."""
-        return ShipCalendar(cutoff, self.cutoffs, self.no_ship_days, self.closed)
+        return ShipCalendar(cutoff, self.cutoffs, self.no_ship_days, self.closed, self.broken)
 
 
 def calendar_table(calendar: ShipCalendar) -> dict[str, Any]:
@@ -160,7 +165,8 @@ class Outlook:
 
     kind: str
     """``unknown`` (no cutoff), ``today`` (before today's cutoff), ``past`` (cutoff passed),
-    ``no-ship`` (a weekday without shipping), ``closed`` (inside a closed range)."""
+    ``no-ship`` (a weekday without shipping), ``closed`` (inside a closed range), ``broken``
+    (shops.toml's calendar has an error: nothing is computed)."""
     cutoff: str = ""
     """Today's cutoff as ``14:00`` (``today``/``past``)."""
     ship: str = ""
@@ -178,6 +184,8 @@ UPCOMING_DAYS = 7
 
 def outlook(calendar: ShipCalendar, now: dt.datetime) -> Outlook:
     """Today's shipping situation for a shop."""
+    if calendar.broken:
+        return Outlook("broken")
     today = now.date()
     upcoming = ""
     later = sorted(

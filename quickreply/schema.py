@@ -462,7 +462,8 @@ def check_calendar(table: Mapping[str, Any]) -> tuple[ShipCalendar, list[Finding
     if (cutoffs or no_ship or closed) and default is None and len(cutoffs) + len(no_ship) < len(WEEKDAYS):
         found.add("cutoff", '设置了发货日历但没有默认截单时间 cutoff（例如 cutoff = "16:00"）：'
                   "没写截单时间的日子算不出发货日", "bad-calendar", Severity.WARNING)
-    return ShipCalendar(default, cutoffs, frozenset(no_ship), closed), found.findings
+    broken = any(finding.severity is Severity.ERROR for finding in found.findings)
+    return ShipCalendar(default, cutoffs, frozenset(no_ship), closed, broken), found.findings
 
 
 def _check_closed(found: _Collector, raw: Any) -> tuple[Closure, ...]:

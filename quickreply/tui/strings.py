@@ -25,6 +25,7 @@ class Strings:
     no_cutoff: str = "未设截单时间"
     ship_past: str = "已过 {cutoff}，{ship}发"
     ship_not_today: str = "今天不发货，{ship}发"
+    ship_calendar_broken: str = "发货日历有误，发货日需手填（F2 查看）"
     ship_closed: str = "{reason}至 {until}，{ship}起发货"
     ship_closed_open: str = "{reason}至 {until}"
     ship_upcoming: str = "；{upcoming}"
@@ -112,6 +113,7 @@ ENGLISH = Strings(
     no_cutoff="no cutoff set",
     ship_past="past {cutoff}, ships {ship}",
     ship_not_today="no shipping today, ships {ship}",
+    ship_calendar_broken="shipping calendar has an error: ship day asked for (F2)",
     ship_closed="{reason} until {until}, ships from {ship}",
     ship_closed_open="{reason} until {until}",
     ship_upcoming="; {upcoming}",

@@ -70,3 +70,27 @@ def test_cutoff_note(now: str, note: str) -> None:
     assert cutoff_note(shops[0], dt.datetime.fromisoformat(now)) == note
     no_cutoff = Shop("无截单", {"shop_name": "无截单"})
     assert cutoff_note(no_cutoff, dt.datetime.fromisoformat(now)) == "未设截单时间"
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        'closed = [{ from = "2027-02-03", to = "2027-02-12", reason = "春节停发" }]',  # quoted dates
+        'closed = [{ from = 2027-02-12, to = 2027-02-03, reason = "春节停发" }]',  # reversed
+        'no_ship_days = ["周日"]',
+        '[shop.closed]\nfrom = 2027-02-03\nto = 2027-02-12',  # a table, not a list
+    ],
+)
+def test_regression_a_calendar_with_an_error_never_promises_a_day(mistake: str) -> None:
+    """A quoted 春节 date was reported by check, dropped, and the app still said 今天发 in the
+    middle of 春节. A calendar with an error computes nothing: ship_day is asked for."""
+    from quickreply.books import parse_shops
+    from quickreply.template import builtin_values
+
+    text = f'[[shop]]\nshop_name = "店"\ncutoff = "14:00"\n{mistake}\n'
+    shops, problems = parse_shops(Path("shops.toml"), text.encode())
+    assert any(problem.severity.value == "error" for problem in problems)
+    during = dt.datetime(2027, 2, 7, 10, 0)  # a Sunday, in the range
+    assert cutoff_note(shops[0], during) == "发货日历有误，发货日需手填（F2 查看）"
+    values = builtin_values(during, calendar=shops[0].calendar)
+    assert "ship_day" not in values and "ship_date" not in values

@@ -28,6 +28,8 @@ def cutoff_note(shop: Shop | None, now: dt.datetime) -> str:
         note = T.ship_past.format(cutoff=today.cutoff, ship=today.ship)
     elif today.kind == "no-ship":
         note = T.ship_not_today.format(ship=today.ship)
+    elif today.kind == "broken":
+        note = T.ship_calendar_broken
     else:
         note = T.no_cutoff
     return note + (T.ship_upcoming.format(upcoming=today.upcoming) if today.upcoming else "")
