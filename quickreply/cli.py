@@ -74,7 +74,8 @@ def _warn_problems(library: Library) -> None:
         print(problem.format(), file=sys.stderr)
     if errors:
         print(
-            f"警告：{len(errors)} 个错误，出错的部分没有载入；运行 quickreply check 查看全部。", file=sys.stderr
+            f"警告：{len(errors)} 个错误，出错的部分没有载入；运行 quickreply check 查看全部。",
+            file=sys.stderr,
         )
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import schema
 from .books import load_dirs
+from .calendar import clock_time
 from .locations import default_phrasebook_dirs
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
 from .placeholders import Placeholders, load_placeholders
@@ -185,13 +186,20 @@ class Library:
         # An empty per-chat value is no value: `--set size=` must not render "选码".
         cleaned = {name: clean_text(value).text for name, value in (chat or {}).items()}
         chat = {name: value for name, value in cleaned.items() if value.strip()}
-        shop_values = shop.values if shop else {}
+        shop_values: Mapping[str, str] = shop.values if shop else {}
         calendar = shop.calendar if shop else None
+        moment = now or self.clock()
+        if calendar is not None and calendar.cutoffs and "cutoff" in shop_values:
+            # {cutoff} is today's cutoff: with cutoffs = { sat = "12:00" }, a Saturday reply
+            # saying 14:00前付款当天发 would contradict the 后天 it computes.
+            today = calendar.cutoff_on(moment.date())
+            if today is not None:
+                shop_values = {**shop_values, "cutoff": clock_time(today)}
         # A per-chat cutoff replaces the shop's default one; the rest of its calendar still holds.
         return [
             ("chat", chat),
             ("shop", shop_values),
-            ("builtin", builtin_values(now or self.clock(), chat.get("cutoff"), calendar)),
+            ("builtin", builtin_values(moment, chat.get("cutoff"), calendar)),
         ]
 
     def render(

@@ -723,7 +723,9 @@ def check_cutoffs(phrases: Sequence[Phrase], cutoffs: Mapping[str, Collection[dt
             if not may_promise(text):
                 continue  # most replies: no clock, or nothing shipped; skip parsing placeholders
             for written in promised_cutoffs(_masked(text) if "{" in text else text):
-                wrong = [(name, times) for name, times in cutoffs.items() if not written.times & set(times)]
+                # Wrong for a shop unless it is that shop's cutoff on every shipping day: with
+                # cutoffs = { sat = "12:00" }, 14点前付款当天发 is false on Saturdays.
+                wrong = [(name, times) for name, times in cutoffs.items() if not set(times) <= written.times]
                 if not wrong:
                     continue
                 shown = "、".join(

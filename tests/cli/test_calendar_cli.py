@@ -120,3 +120,17 @@ def test_a_bundle_carries_the_calendar(books: Path, tmp_path: Path, fmt: str) ->
     assert "订单周六（2月13日）发出" in rendered.stdout, rendered.stderr
     saturday = run("render", "ship", "-d", str(target), "--now", "2026-11-28T12:30", "--shop", "海鲜旗舰店")
     assert "订单后天发出（11月30日）" in saturday.stdout
+
+
+def test_regression_cutoff_value_is_todays_cutoff(write_book) -> None:
+    """{cutoff} was always the default 14:00: on a Saturday (cutoff 12:00) a reply said
+    每天14:00前付款当天发 beside a computed 明天."""
+    write_book("shops.toml", SHOPS)
+    folder = write_book(
+        "a.toml", '[book]\nname = "书"\nstage = "pre-sale"\n\n[[phrase]]\nid = "c"\ntitle = "截单"\n'
+        'text = "{cutoff}前付款，{ship_day}发"\n',
+    ).parent
+    saturday = run("render", "c", "-d", str(folder), "--now", "2026-11-28T13:00")
+    assert saturday.stdout.strip() == "12:00前付款，后天发", saturday.stderr  # Sunday ships not
+    friday = run("render", "c", "-d", str(folder), "--now", "2026-11-27T13:00")
+    assert friday.stdout.strip() == "14:00前付款，今天发", friday.stderr

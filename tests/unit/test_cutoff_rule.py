@@ -113,11 +113,14 @@ def test_without_any_shop_cutoff_there_is_nothing_to_compare() -> None:
 
 
 def test_a_set_of_cutoffs_per_shop_is_compared() -> None:
-    """Per-weekday cutoffs give a shop several times: a reply matching any of them is fine."""
+    """Per-weekday cutoffs give a shop several times: one written time is false on the days
+    of the others (only {cutoff}, today's, is always right); one time for every day is fine."""
     cutoffs = {"海鲜旗舰店": frozenset({t("14:00"), t("12:00")})}
-    assert check_cutoffs([phrase("12点前付款当天发")], cutoffs) == []
+    (finding,) = check_cutoffs([phrase("12点前付款当天发")], cutoffs)
+    assert "12:00/14:00" in finding.message
     (finding,) = check_cutoffs([phrase("16点前付款当天发")], cutoffs)
     assert "12:00/14:00" in finding.message
+    assert check_cutoffs([phrase("12点前付款当天发")], {"店": frozenset({t("12:00")})}) == []
 
 
 def test_variants_and_parts_are_checked_at_their_own_line() -> None:
@@ -137,17 +140,19 @@ def test_check_all_runs_it_and_the_bundled_books_pass(bundled) -> None:
     assert check_cutoffs(bundled.phrases, shop_cutoffs(shops)) == []
 
 
-def test_per_weekday_cutoffs_of_the_calendar_count_as_the_shops_own() -> None:
-    """A shop shipping by 14:00 on weekdays and 12:00 on Saturday: 12点前付款当天发 is one of
-    its own cutoffs (not a mismatch); 16点前… is wrong for it."""
+def test_per_weekday_cutoffs_make_any_written_time_wrong_on_some_day() -> None:
+    """A shop shipping by 14:00 on weekdays and 12:00 on Saturday: 14点前付款当天发 is false on
+    Saturdays, 12点前… on weekdays; only {cutoff} (today's cutoff) is right every day."""
     from quickreply.calendar import ShipCalendar
 
     calendar = ShipCalendar(cutoff=dt.time(14, 0), cutoffs={5: dt.time(12, 0)})
     shop = Shop("海鲜店", {"shop_name": "海鲜店", "cutoff": "14:00"}, calendar=calendar)
     assert shop_cutoffs([shop]) == {"海鲜店": frozenset({dt.time(14, 0), dt.time(12, 0)})}
     phrases = [
-        Phrase("own", "周六截单", "周六12点前付款当天发", Stage.PRE_SALE, "书", source=Path("a.toml")),
-        Phrase("off", "截单", "16点前付款当天发", Stage.PRE_SALE, "书", source=Path("a.toml")),
+        Phrase("weekday", "截单", "14点前付款当天发", Stage.PRE_SALE, "书", source=Path("a.toml")),
+        Phrase("saturday", "周六截单", "12点前付款当天发", Stage.PRE_SALE, "书", source=Path("a.toml")),
+        Phrase("placeholder", "截单", "{cutoff}前付款当天发", Stage.PRE_SALE, "书", source=Path("a.toml")),
     ]
     found = check_cutoffs(phrases, shop_cutoffs([shop]))
-    assert [finding.phrase for finding in found] == ["off"]
+    assert [finding.phrase for finding in found] == ["weekday", "saturday"]
+    assert "12:00/14:00" in found[0].message
