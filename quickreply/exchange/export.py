@@ -196,13 +196,28 @@ def export(
         return Exported(buffer.getvalue().encode("utf-8-sig"), len(rows))  # BOM: Excel shows Chinese
     if fmt == "xlsx":
         return Exported(_xlsx(rows), len(rows))
+    # What agents type or read from a frozen file: only replies shown on the export day. A
+    # 预售 reply before its `starts`, or one past `expires`, would be sent from there anyway.
+    today = dates.now.date()
+    day = today.isoformat()
+    hidden = [f"{p.id}（{_window(p)}，{day} 不在其中）" for p in phrases if not p.is_shown(today)]
+    shown = [p for p in phrases if p.is_shown(today)]
     if fmt == "sogou":
-        return _sogou(phrases, shop, dates)
-    if fmt == "md":
-        return Exported(_markdown(phrases, shop, dates).encode(), len(phrases), dates=dates.note())
-    if fmt == "html":
-        return Exported(_html(phrases, shop, dates).encode(), len(phrases), dates=dates.note())
-    raise ValueError(fmt)
+        exported = _sogou(shown, shop, dates)
+    elif fmt == "md":
+        exported = Exported(_markdown(shown, shop, dates).encode(), len(shown), dates=dates.note())
+    elif fmt == "html":
+        exported = Exported(_html(shown, shop, dates).encode(), len(shown), dates=dates.note())
+    else:
+        raise ValueError(fmt)
+    exported.left_out[:0] = hidden
+    return exported
+
+
+def _window(phrase: Phrase) -> str:
+    starts = phrase.starts.isoformat() if phrase.starts else ""
+    expires = phrase.expires.isoformat() if phrase.expires else ""
+    return f"{starts or '…'} 至 {expires or '…'} 可用"
 
 
 def _xlsx(rows: list[dict[str, str]]) -> bytes:

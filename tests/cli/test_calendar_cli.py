@@ -134,3 +134,28 @@ def test_regression_cutoff_value_is_todays_cutoff(write_book) -> None:
     assert saturday.stdout.strip() == "12:00前付款，后天发", saturday.stderr  # Sunday ships not
     friday = run("render", "c", "-d", str(folder), "--now", "2026-11-27T13:00")
     assert friday.stdout.strip() == "14:00前付款，今天发", friday.stderr
+
+
+def test_regression_frozen_exports_leave_out_replies_outside_their_window(write_book, tmp_path: Path) -> None:
+    """A 预售 reply with starts = 2026-12-10 went into the sogou file exported on 11-28, usable
+    before 预售 opened; an expired one too. Sharing formats (csv, toml…) keep both."""
+    write_book("shops.toml", SHOPS)
+    folder = write_book(
+        "a.toml",
+        '[book]\nname = "书"\nstage = "pre-sale"\n\n'
+        '[[phrase]]\nid = "presale"\ntitle = "预售"\ntext = "预售开始啦"\nkeys = ["ys"]\n'
+        "starts = 2026-12-10\n\n"
+        '[[phrase]]\nid = "old"\ntitle = "双十一"\ntext = "双十一活动"\nkeys = ["ss"]\n'
+        "expires = 2026-11-12\n\n"
+        '[[phrase]]\nid = "now"\ntitle = "问候"\ntext = "在的亲"\nkeys = ["zd"]\n',
+    ).parent
+    for fmt in ("sogou", "md", "html"):
+        done = run("export", "-d", str(folder), "--format", fmt, "-o", "-", "--now", "2026-11-28T10:00")
+        assert done.returncode == 0, done.stderr
+        assert "在的亲" in done.stdout and "预售开始啦" not in done.stdout and "双十一活动" not in done.stdout
+        assert "未导出：presale（2026-12-10 至 … 可用" in done.stderr
+        assert "未导出：old（… 至 2026-11-12 可用" in done.stderr
+    later = run("export", "-d", str(folder), "--format", "sogou", "-o", "-", "--now", "2026-12-10T10:00")
+    assert "预售开始啦" in later.stdout
+    sheet = run("export", "-d", str(folder), "--format", "csv", "-o", "-", "--now", "2026-11-28T10:00")
+    assert "预售开始啦" in sheet.stdout and "双十一活动" in sheet.stdout
