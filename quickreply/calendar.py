@@ -151,12 +151,12 @@ def ship_day_word(today: dt.date, day: dt.date) -> str:
 
 
 def short_day_word(today: dt.date, day: dt.date) -> str:
-    """For the status line: 今天 / 明天, 周一 within a week (after 周六 a weekday reads
-    better than 后天), else ``12月8日``."""
+    """For the status line: 今天 / 明天, 周一 within three days (after 周六 a weekday reads
+    better than 后天), else ``周一（1月4日）`` — a bare 周一 six days ahead reads as this week's."""
     ahead = (day - today).days
     if 0 <= ahead < 2:
         return NEAR_DAYS[ahead]
-    return WEEKDAY_LABELS[day.weekday()] if ahead < 7 else month_day(day)
+    return WEEKDAY_LABELS[day.weekday()] if ahead < 4 else day_name(day)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,3 +94,12 @@ def test_regression_a_calendar_with_an_error_never_promises_a_day(mistake: str) 
     assert cutoff_note(shops[0], during) == "发货日历有误，发货日需手填（F2 查看）"
     values = builtin_values(during, calendar=shops[0].calendar)
     assert "ship_day" not in values and "ship_date" not in values
+
+
+def test_regression_a_ship_day_a_week_away_is_named_with_its_date() -> None:
+    """Tue 12-29 after the cutoff with a closure until 01-03: the line said 周一发, which reads
+    as this week; 6 days ahead it names the date."""
+    from quickreply.calendar import short_day_word
+
+    assert short_day_word(dt.date(2026, 12, 29), dt.date(2027, 1, 4)) == "周一（1月4日）"
+    assert short_day_word(dt.date(2026, 11, 28), dt.date(2026, 11, 30)) == "周一"
