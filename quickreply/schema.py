@@ -483,9 +483,12 @@ def _check_closed(found: _Collector, raw: Any) -> tuple[Closure, ...]:
             if isinstance(value, dt.datetime):
                 value = value.date()
             if not isinstance(value, dt.date):
-                shown = "缺少" if value is None else f"是 {_kind(value)}，"
-                found.add("closed", f"{label}的 {key} {shown}必须是日期（TOML 里不加引号，例如 2027-02-03）",
-                          "bad-date", item=number)
+                hint = "必须是日期（TOML 里不加引号，例如 2027-02-03）"
+                if value is None:
+                    message = f"{label}缺少 {key}：{hint}"
+                else:
+                    message = f"{label}的 {key} 是 {_kind(value)}，{hint}"
+                found.add("closed", message, "bad-date", item=number)
             ends.append(value)
         for key in item:
             if key not in ("from", "to", "reason"):
