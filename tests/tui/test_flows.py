@@ -207,7 +207,7 @@ async def test_a_broken_book_is_reported_and_the_rest_work(make: AppFactory, boo
     app = make(books_copy)
     async with app.run_test(notifications=True) as pilot:
         await pilot.pause()
-        assert any("短语书错误" in n.message for n in app._notifications)
+        assert any("载入错误" in n.message for n in app._notifications)
         await pilot.press(*"fp")
         assert ids(app)[0] == "invoice-yes"
         await pilot.press("f2")
