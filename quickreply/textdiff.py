@@ -21,14 +21,10 @@ _GLUE = 1
 better as one change than as 3→7, 天 kept, 天→日."""
 
 
-def _opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
-    # autojunk off: with it, characters frequent in a text over 200 long (，的 了) are ignored.
-    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-
-
 def changes(old: str, new: str) -> list[Piece]:
     """Every character of both texts as (text, kind) runs: unchanged, removed, added."""
-    codes = _opcodes(old, new)
+    # autojunk off: with it, characters frequent in a text over 200 long (，的 了) are ignored.
+    codes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     # Runs as (changed?, old start, old end, new start, new end); short unchanged runs
     # between two changes are folded into them.
     runs: list[tuple[bool, int, int, int, int]] = []

@@ -257,7 +257,9 @@ class UsageLog:
 
         def upsert(db: sqlite3.Connection) -> bool:
             with db:
-                db.execute("INSERT OR REPLACE INTO last_used (phrase, hash, text, time) VALUES (?, ?, ?, ?)", row)
+                db.execute(
+                    "INSERT OR REPLACE INTO last_used (phrase, hash, text, time) VALUES (?, ?, ?, ?)", row
+                )
             return True
 
         return self._run(upsert, False)
@@ -265,7 +267,7 @@ class UsageLog:
     def last_used(self) -> LastUsedTexts:
         """Every reply's last used text, for "updated since you last used it" (empty when off)."""
         rows = self._select("SELECT phrase, hash, text, time FROM last_used")
-        return LastUsedTexts({phrase: LastUsed(digest, text, moment) for phrase, digest, text, moment in rows})
+        return LastUsedTexts({phrase: LastUsed(*rest) for phrase, *rest in rows})
 
     def learned(self) -> list[tuple[str, str, str]]:
         """Every learned pair as (time, query, phrase id), oldest first."""
