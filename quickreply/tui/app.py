@@ -7,6 +7,7 @@ Built by :func:`make_app` for the CLI and for tests alike; everything with side 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -230,7 +231,7 @@ class QuickReplyApp(App[None]):
     def change_since_use(self, phrase: Phrase) -> list[Piece]:
         """What changed in the reply's text since this agent last used it; [] when nothing did."""
         before = self.last_used.before(phrase.id, phrase.text) if self.last_used is not None else None
-        return change_pieces(before, phrase.text) if before is not None else []
+        return list(_change(before, phrase.text)) if before is not None else []
 
     def _used_text(self, phrase: str, text: str, moment: str) -> None:
         """A copy of ``phrase`` whose text is ``text``: not 已更新 any more (on the UI thread,
@@ -507,6 +508,13 @@ class QuickReplyApp(App[None]):
     def on_unmount(self) -> None:
         if self.usage is not None:
             self.usage.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _change(before: str, now: str) -> tuple[Piece, ...]:
+    """The preview asks on every keystroke that selects the reply; a long reply takes ~10 ms
+    to compare (benchmarks/updated_bench.py), so the answer is kept."""
+    return tuple(change_pieces(before, now))
 
 
 def send_check(library: Library) -> SendCheck:

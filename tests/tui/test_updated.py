@@ -134,7 +134,9 @@ async def test_the_old_text_is_data_never_markup(make: AppFactory, books: Path) 
         assert app.is_running
 
 
-async def test_no_history_shows_no_badge(make: AppFactory, books: Path, clipboard: RecordingClipboard) -> None:
+async def test_no_history_shows_no_badge(
+    make: AppFactory, books: Path, clipboard: RecordingClipboard
+) -> None:
     used_before("refund", OLD)
     app = make(books, history=False)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -100,7 +100,11 @@ def test_note_ends_updated_and_says_whether_it_was() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("退款3天到账", "退款7天到账", [("退款", "same"), ("3", "removed"), ("7", "added"), ("天到账", "same")]),
+        (
+            "退款3天到账",
+            "退款7天到账",
+            [("退款", "same"), ("3", "removed"), ("7", "added"), ("天到账", "same")],
+        ),
         # A one-character unchanged run between two changes joins them: one change, not two.
         ("3天到", "7日到", [("3天", "removed"), ("7日", "added"), ("到", "same")]),
         ("中通快递", "中通快递，顺丰可选", [("中通快递", "same"), ("，顺丰可选", "added")]),
@@ -149,7 +153,10 @@ def test_change_pieces_rebuild_both_texts_when_nothing_is_cut() -> None:
     assert "".join(text for text, kind in pieces if kind != "removed") == NEW
 
 
-@given(st.text(alphabet="退款天3 7，。\n甲乙", max_size=40), st.text(alphabet="退款天3 7，。\n甲乙", max_size=40))
+TEXTS = st.text(alphabet="退款天3 7，。\n甲乙", max_size=40)
+
+
+@given(TEXTS, TEXTS)
 def test_changes_always_rebuild_both_texts(old: str, new: str) -> None:
     """Whatever the texts, the unchanged and removed runs give the old one, unchanged and added
     the new one: the preview never shows a character that was not there."""
