@@ -47,8 +47,9 @@ def changes(old: str, new: str) -> list[Piece]:
 
 
 def change_pieces(old: str, new: str, context: int = CONTEXT) -> list[Piece]:
-    """:func:`changes` with unchanged runs longer than the context cut, the cut shown as a
-    ``gap`` piece (…). Two identical texts give no pieces."""
+    """:func:`changes` with unchanged runs cut to ``context`` characters next to each change,
+    the cut shown as a ``gap`` piece (…); a run is cut only when that hides at least
+    ``context`` characters. Two identical texts give no pieces."""
     pieces = changes(old, new)
     if all(kind == "same" for _, kind in pieces):
         return []
@@ -60,7 +61,7 @@ def change_pieces(old: str, new: str, context: int = CONTEXT) -> list[Piece]:
             continue
         keep_head = context if index > 0 else 0  # after a change: its right-hand context
         keep_tail = context if index < last else 0  # before a change: its left-hand context
-        if len(text) <= keep_head + keep_tail + len(GAP):
+        if len(text) <= keep_head + keep_tail + context:  # cut only what saves a context's worth
             out.append((text, "same"))
             continue
         if keep_head:

@@ -84,7 +84,7 @@ class Strings:
     flagged_heading: str = "此回复可能违规："
     # A reply whose text the team changed since this agent last used it
     updated_badge: str = "已更新"
-    updated_heading: str = "已更新：上次使用后改过（删去的划掉，新的高亮）"
+    updated_heading: str = "已更新：划线为旧，高亮为新"
     guard_question: str = "此回复可能违规：{findings}，仍要复制？"
     guard_hint: str = "Enter / Y 仍要复制 · Esc / N 不复制"
     guard_yes: str = "仍要复制 (Y)"
@@ -173,7 +173,7 @@ ENGLISH = Strings(
     flagged_badge="RULE",
     flagged_heading="This reply may break platform rules:",
     updated_badge="UPDATED",
-    updated_heading="Updated since you last used it (removed struck through, new highlighted):",
+    updated_heading="Updated since you last used it: old struck out, new highlighted",
     guard_question="This reply may break platform rules: {findings}. Copy anyway?",
     guard_hint="Enter / Y copy anyway · Esc / N don't copy",
     guard_yes="Copy anyway (Y)",

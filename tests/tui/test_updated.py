@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from textual.content import Content
 
+from quickreply.tui.app import make_app
 from quickreply.tui.strings import T
 from quickreply.tui.widgets.preview import Preview
 from quickreply.tui.widgets.results import ResultList
 from quickreply.usage import UsageLog, default_path
+from tests.conftest import FROZEN_NOW
 
 from .conftest import AppFactory, RecordingClipboard
 from .test_flows import settle
@@ -149,3 +151,22 @@ async def test_no_history_shows_no_badge(
     log = UsageLog(default_path())
     assert log.last_used().before("refund", NEW) == OLD  # the copy was not recorded
     log.close()
+
+
+def test_snapshot_updated_reply(snap_compare, books: Path) -> None:
+    """The query tk lists 退款时效 with the yellow 已更新 badge after the red 售后 one; the
+    preview starts with 已更新：划线为旧，高亮为新, then the text with 3 struck through in red and
+    7 reversed in green, then a blank line and the reply as it will be copied (with 7)."""
+    used_before("refund", OLD)
+    app = make_app(
+        [books],
+        history=True,
+        copier=lambda text: (_ for _ in ()).throw(AssertionError("no copy in snapshots")),
+        clock=lambda: FROZEN_NOW,
+        watch=False,
+    )
+
+    async def loaded(pilot) -> None:
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(app, press=[*"tk"], run_before=loaded, terminal_size=(80, 24))

@@ -164,3 +164,13 @@ def test_changes_always_rebuild_both_texts(old: str, new: str) -> None:
     assert "".join(text for text, kind in pieces if kind != "added") == old
     assert "".join(text for text, kind in pieces if kind != "removed") == new
     assert all(text for text, _ in pieces)
+
+
+def test_a_short_tail_is_kept_whole() -> None:
+    """Cutting four characters to show … saves nothing: a run is cut only when that hides at
+    least a context's worth."""
+    tail = "个工作日内原路退回，请耐心等待。"
+    pieces = change_pieces("退款3" + tail, "退款7" + tail, context=12)
+    assert pieces[-1] == (tail, "same")
+    cut = change_pieces("3" + "的" * 24 + "。", "7" + "的" * 24 + "。", context=12)
+    assert cut[-2:] == [("的" * 12, "same"), ("…", "gap")]
