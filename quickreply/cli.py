@@ -126,16 +126,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _last_used(args: argparse.Namespace) -> LastUsedTexts:
     """This computer's last used texts, for ``"updated"``; empty with --no-history, before the
     first use, or when the record cannot be read (a nicety: never an error)."""
-    from .usage import LastUsedTexts, UsageLog, default_path
+    from .usage import LastUsedTexts, default_path, read_last_used
 
     path = default_path()
     if args.no_history or not path.is_file():  # searching alone creates no database
         return LastUsedTexts()
-    log = UsageLog(path)
-    try:
-        return log.last_used()
-    finally:
-        log.close()
+    return read_last_used(path)
 
 
 def _record_use(args: argparse.Namespace, phrase: Phrase) -> None:

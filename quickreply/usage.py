@@ -139,6 +139,23 @@ class LastUsedTexts:
         return was
 
 
+def read_last_used(path: Path) -> LastUsedTexts:
+    """The last used texts of the record at ``path``, read only (``search --json`` never writes
+    nor creates the file). Empty when there is none or it cannot be read: a nicety, never an
+    error."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+    except (OSError, ValueError, sqlite3.Error):
+        return LastUsedTexts()
+    try:
+        rows = db.execute("SELECT phrase, hash, text, time FROM last_used").fetchall()
+    except sqlite3.Error:  # no table yet (an older record), locked, not a database
+        return LastUsedTexts()
+    finally:
+        db.close()
+    return LastUsedTexts({phrase: LastUsed(*rest) for phrase, *rest in rows})
+
+
 def default_path() -> Path:
     return user_data_dir() / "usage.sqlite3"
 

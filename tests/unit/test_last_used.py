@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from quickreply import usage
 from quickreply.textdiff import change_pieces, changes
-from quickreply.usage import LastUsedTexts, UsageLog, text_hash
+from quickreply.usage import LastUsedTexts, UsageLog, read_last_used, text_hash
 
 from .test_usage_faults import make_read_only
 
@@ -174,3 +174,23 @@ def test_a_short_tail_is_kept_whole() -> None:
     assert pieces[-1] == (tail, "same")
     cut = change_pieces("3" + "的" * 24 + "。", "7" + "的" * 24 + "。", context=12)
     assert cut[-2:] == [("的" * 12, "same"), ("…", "gap")]
+
+
+def test_read_last_used_reads_only(tmp_path: Path) -> None:
+    """What search --json uses: never creates nor changes the file; an older record (no table),
+    a missing file or a file that is not a database read as empty."""
+    path = tmp_path / "usage.sqlite3"
+    assert len(read_last_used(path)) == 0 and not path.exists()
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE uses (time TEXT, phrase TEXT)")
+    db.commit()
+    db.close()
+    assert len(read_last_used(path)) == 0
+    assert [row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")] == ["uses"]
+    log = UsageLog(path)
+    log.record_text("refund", OLD)
+    log.close()
+    assert read_last_used(path).before("refund", NEW) == OLD
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not sqlite" * 100)
+    assert len(read_last_used(garbage)) == 0
