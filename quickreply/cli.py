@@ -11,6 +11,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import argparse_zh
 from .library import Library, load
@@ -19,6 +20,9 @@ from .model import Phrase, Problem, Severity, Stage
 from .sanitize import json_text, visible_output
 from .schema import parts_text
 from .template import MalformedTemplateError, MissingValuesError
+
+if TYPE_CHECKING:
+    from .usage import LastUsedTexts
 
 DIR_HELP = "短语目录（可重复，多个目录的书会合并）；默认依次为 QUICKREPLY_DIR、用户配置目录、内置短语"
 WATCH_HELP = "监听剪贴板：在聊天窗口复制买家的消息，界面自动搜索并选中回复，Enter 复制（界面里 F7 开关）"
@@ -90,6 +94,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     _warn_problems(library)
     hits = library.search(args.query, stage=stage, limit=args.limit)
     if args.json:
+        last_used = _last_used(args)
         rows = [
             {
                 "id": hit.phrase.id,
@@ -102,6 +107,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 "tags": list(hit.phrase.tags),
                 "text": hit.phrase.text,
                 "title_spans": [list(s) for s in hit.title_spans],
+                "updated": last_used.is_updated(hit.phrase.id, hit.phrase.text),
             }
             for hit in hits
         ]
@@ -115,6 +121,30 @@ def cmd_search(args: argparse.Namespace) -> int:
         keys = f"  [{'/'.join(hit.phrase.keys)}]" if hit.phrase.keys else ""
         print(f"{hit.phrase.id:<{width}}  {hit.phrase.stage.label}  {hit.phrase.title}{keys}")
     return 0
+
+
+def _last_used(args: argparse.Namespace) -> LastUsedTexts:
+    """This computer's last used texts, for ``"updated"``; empty with --no-history, before the
+    first use, or when the record cannot be read (a nicety: never an error)."""
+    from .usage import LastUsedTexts, default_path, read_last_used
+
+    path = default_path()
+    if args.no_history or not path.is_file():  # searching alone creates no database
+        return LastUsedTexts()
+    return read_last_used(path)
+
+
+def _record_use(args: argparse.Namespace, phrase: Phrase) -> None:
+    """``render`` printed the reply: a use, so it is no longer "updated" (not with
+    --no-history). Best effort: a record that cannot be written is said on stderr, once."""
+    if args.no_history:
+        return
+    from .usage import UsageLog
+
+    log = UsageLog()
+    if not log.record_text(phrase.id, phrase.text):
+        print(f"注意：使用记录不可用（{log.failure}），这次使用没有记下。", file=sys.stderr)
+    log.close()
 
 
 def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
@@ -175,6 +205,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(parts_text(pieces))
     else:
         print(text)
+    _record_use(args, phrase)
     if phrase.parts and args.part is None:
         text = pieces[0]
         if args.copy:
@@ -698,6 +729,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--limit", type=int, default=20, metavar="N", help="最多显示几条（默认 20）")
     search.add_argument("--json", action="store_true", help="输出 JSON 列表")
+    search.add_argument(
+        "--no-history",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="不读使用记录（updated 全为 false）",
+    )
     search.set_defaults(handler=cmd_search)
 
     render = commands.add_parser(
@@ -715,6 +752,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="分段回复（parts）只输出第 N 段（从 1 数起）；不给时输出全部，段间以单独一行 --- 分隔",
+    )
+    render.add_argument(
+        "--no-history", action="store_true", default=argparse.SUPPRESS, help="不记入使用记录（不算“用过”）"
     )
     render.set_defaults(handler=cmd_render)
 

@@ -11,13 +11,15 @@ the session; :attr:`UsageLog.failure` says why, so the app can tell the agent on
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import math
 import re
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .locations import user_data_dir
 
@@ -41,6 +43,12 @@ CREATE TABLE IF NOT EXISTS learned (
     phrase TEXT NOT NULL         -- the reply copied for it although search ranked another first
 );
 CREATE INDEX IF NOT EXISTS learned_phrase ON learned (phrase);
+CREATE TABLE IF NOT EXISTS last_used (
+    phrase TEXT PRIMARY KEY,     -- phrase id
+    hash TEXT NOT NULL,          -- text_hash of the reply's text (the template) when last used
+    text TEXT NOT NULL,          -- that text, to show what the team changed since
+    time TEXT NOT NULL
+);
 """
 _INSERT_USE = "INSERT INTO uses (time, phrase, book, stage, shop, query) VALUES (?, ?, ?, ?, ?, ?)"
 _DIGITS = re.compile(r"\d{5,}")
@@ -85,6 +93,67 @@ def is_wording(query: str) -> bool:
     """Worth learning from: two Chinese characters at least. Codes (fh), pinyin and a
     single character say which reply the agent wanted, not how buyers put it."""
     return len(_HAN.findall(query)) >= 2
+
+
+@functools.lru_cache(maxsize=4096)
+def text_hash(text: str) -> str:
+    """The digest kept per reply; cached, since every search compares its hits' texts."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class LastUsed(NamedTuple):
+    """What an agent last used of one reply: the text (the template, before filling) and when."""
+
+    hash: str
+    text: str
+    time: str
+
+
+class LastUsedTexts:
+    """Per reply id, the text the agent last used: "updated since you last used it".
+
+    Kept on the template, not the filled reply: the filled one changes with the shop, the
+    ship day and the order number on every copy, the template only when someone edits it.
+    A reply never used (or used before this record existed) is never "updated"."""
+
+    def __init__(self, rows: dict[str, LastUsed] | None = None) -> None:
+        self._rows: dict[str, LastUsed] = dict(rows or {})
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def before(self, phrase: str, text: str) -> str | None:
+        """The text last used when ``text`` (the reply's text now) differs from it, else None."""
+        row = self._rows.get(phrase)
+        if row is None or row.hash == text_hash(text):
+            return None
+        return row.text
+
+    def is_updated(self, phrase: str, text: str) -> bool:
+        return self.before(phrase, text) is not None
+
+    def note(self, phrase: str, text: str, when: str = "") -> bool:
+        """The agent used ``text`` now; True when the reply was shown as updated until now."""
+        was = self.is_updated(phrase, text)
+        self._rows[phrase] = LastUsed(text_hash(text), text, when)
+        return was
+
+
+def read_last_used(path: Path) -> LastUsedTexts:
+    """The last used texts of the record at ``path``, read only (``search --json`` never writes
+    nor creates the file). Empty when there is none or it cannot be read: a nicety, never an
+    error."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+    except (OSError, ValueError, sqlite3.Error):
+        return LastUsedTexts()
+    try:
+        rows = db.execute("SELECT phrase, hash, text, time FROM last_used").fetchall()
+    except sqlite3.Error:  # no table yet (an older record), locked, not a database
+        return LastUsedTexts()
+    finally:
+        db.close()
+    return LastUsedTexts({phrase: LastUsed(*rest) for phrase, *rest in rows})
 
 
 def default_path() -> Path:
@@ -196,6 +265,26 @@ class UsageLog:
             return True
 
         return self._run(insert, False)
+
+    def record_text(self, phrase: str, text: str, when: dt.datetime | None = None) -> bool:
+        """The agent used reply ``phrase`` whose text (the template) is ``text`` now: remember
+        it, replacing the last one. False when it could not be written (the record is off)."""
+        moment = (when or dt.datetime.now()).isoformat(timespec="seconds")
+        row = (phrase, text_hash(text), text, moment)
+
+        def upsert(db: sqlite3.Connection) -> bool:
+            with db:
+                db.execute(
+                    "INSERT OR REPLACE INTO last_used (phrase, hash, text, time) VALUES (?, ?, ?, ?)", row
+                )
+            return True
+
+        return self._run(upsert, False)
+
+    def last_used(self) -> LastUsedTexts:
+        """Every reply's last used text, for "updated since you last used it" (empty when off)."""
+        rows = self._select("SELECT phrase, hash, text, time FROM last_used")
+        return LastUsedTexts({phrase: LastUsed(*rest) for phrase, *rest in rows})
 
     def learned(self) -> list[tuple[str, str, str]]:
         """Every learned pair as (time, query, phrase id), oldest first."""

@@ -7,6 +7,7 @@ Built by :func:`make_app` for the CLI and for tests alike; everything with side 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -32,7 +33,8 @@ from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..rules import SendCheck, load_rules
 from ..sanitize import visible
 from ..search import Hit
-from ..usage import UsageLog, mask_digits
+from ..textdiff import Piece, change_pieces
+from ..usage import LastUsedTexts, UsageLog, mask_digits
 from ..usage import default_path as default_usage_path
 from ..watch import snapshot
 from .screens.help import HelpScreen
@@ -121,6 +123,9 @@ class QuickReplyApp(App[None]):
         self.popularity: dict[str, float] = usage.popularity() if usage else {}
         self.learned: LearnedAnswers | None = None
         """Built off the UI thread after mounting (see _load_learned); None until then."""
+        self.last_used: LastUsedTexts | None = None
+        """The text each reply had when this agent last used it (see _load_last_used); None
+        until loaded and with --no-history."""
         self.copier: Copier = copier or self._copy_with_fallback
         self.clock = clock or library.clock
         self.last_values: dict[str, str] = {}
@@ -151,6 +156,7 @@ class QuickReplyApp(App[None]):
         self._announce_problems()
         self._tell_if_history_off()
         self._load_learned()
+        self._load_last_used()
         if self._start_clipboard_watch:  # after the first frame: the status line exists then
             self.call_after_refresh(self.set_clipboard_watch, True, announce=False)
         if self.start_in_editor:
@@ -202,6 +208,38 @@ class QuickReplyApp(App[None]):
             self._load_learned()  # still loading: load again, this copy included
         else:
             self.learned.add(moment, query, phrase)
+
+    @work(thread=True, exclusive=True, group="last-used")
+    def _load_last_used(self) -> None:
+        """Each reply's last used text, read once (off the UI thread, like the learned answers)
+        and kept up to date in place on every copy, so a search costs one dict lookup per hit."""
+        if self.usage is None:
+            return
+        last_used = self.usage.last_used()
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._use_last_used, last_used)
+
+    def _use_last_used(self, last_used: LastUsedTexts) -> None:
+        self.last_used = last_used
+        if last_used:
+            self._research()
+
+    def is_updated(self, phrase: Phrase) -> bool:
+        """The team changed this reply's text since this agent last used it (已更新)."""
+        return self.last_used is not None and self.last_used.is_updated(phrase.id, phrase.text)
+
+    def change_since_use(self, phrase: Phrase) -> list[Piece]:
+        """What changed in the reply's text since this agent last used it; [] when nothing did."""
+        before = self.last_used.before(phrase.id, phrase.text) if self.last_used is not None else None
+        return list(_change(before, phrase.text)) if before is not None else []
+
+    def _used_text(self, phrase: str, text: str, moment: str) -> None:
+        """A copy of ``phrase`` whose text is ``text``: not 已更新 any more (on the UI thread,
+        where searches read the lookup)."""
+        if self.last_used is None:
+            self._load_last_used()  # still loading: load again, this copy included
+        elif self.last_used.note(phrase, text, moment):
+            self._research()
 
     # --- reloading --------------------------------------------------------------------------------
 
@@ -275,6 +313,10 @@ class QuickReplyApp(App[None]):
                 query=query,
             )
             self.popularity = self.usage.popularity()
+            # The template as the agent used it now: 已更新 until the next copy after a change.
+            used = dt.datetime.now().isoformat(timespec="seconds")
+            self.usage.record_text(phrase.id, phrase.text, when=dt.datetime.fromisoformat(used))
+            self.call_from_thread(self._used_text, phrase.id, phrase.text, used)
             wording = lesson or query
             if top is not None and top != phrase.id:
                 moment = dt.datetime.now().isoformat(timespec="seconds")
@@ -466,6 +508,13 @@ class QuickReplyApp(App[None]):
     def on_unmount(self) -> None:
         if self.usage is not None:
             self.usage.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _change(before: str, now: str) -> tuple[Piece, ...]:
+    """The preview asks on every keystroke that selects the reply; a long reply takes ~10 ms
+    to compare (benchmarks/updated_bench.py), so the answer is kept."""
+    return tuple(change_pieces(before, now))
 
 
 def send_check(library: Library) -> SendCheck:

@@ -82,6 +82,9 @@ class Strings:
     # Copy guard: a reply the content rules flag as an error
     flagged_badge: str = "违规"
     flagged_heading: str = "此回复可能违规："
+    # A reply whose text the team changed since this agent last used it
+    updated_badge: str = "已更新"
+    updated_heading: str = "已更新：划线为旧，高亮为新"
     guard_question: str = "此回复可能违规：{findings}，仍要复制？"
     guard_hint: str = "Enter / Y 仍要复制 · Esc / N 不复制"
     guard_yes: str = "仍要复制 (Y)"
@@ -169,6 +172,8 @@ ENGLISH = Strings(
     command_shop_help="Fill replies with this shop's values",
     flagged_badge="RULE",
     flagged_heading="This reply may break platform rules:",
+    updated_badge="UPDATED",
+    updated_heading="Updated since you last used it: old struck out, new highlighted",
     guard_question="This reply may break platform rules: {findings}. Copy anyway?",
     guard_hint="Enter / Y copy anyway · Esc / N don't copy",
     guard_yes="Copy anyway (Y)",

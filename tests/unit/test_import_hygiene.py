@@ -9,7 +9,7 @@ import sys
 def test_core_does_not_import_textual() -> None:
     code = (
         "import sys, quickreply, quickreply.cli, quickreply.clipboard, quickreply.learned,"
-        " quickreply.clipwatch;"
+        " quickreply.clipwatch, quickreply.textdiff, quickreply.usage;"
         "quickreply.load(quickreply.locations.bundled_phrasebooks()).search('发票');"
         "print('textual' in sys.modules)"
     )

@@ -22,7 +22,7 @@ from ...search import Hit
 from ...template import MalformedTemplateError
 from ...usage import is_wording
 from ..strings import T
-from ..widgets.preview import Preview, filled_reply, with_findings
+from ..widgets.preview import Preview, filled_reply, with_change, with_findings
 from ..widgets.results import ResultList
 from ..widgets.search_box import SearchBox
 from ..widgets.status_bar import StatusBar
@@ -166,7 +166,8 @@ class SearchScreen(Screen[None]):
         """Re-rank for the current query and stage; keep ``keep`` selected if still there."""
         hits = self.quick.search(self.box.value, self.stage, RESULT_LIMIT)
         flagged = {hit.phrase.id for hit in hits if self.quick.send_check.errors(hit.phrase)}
-        self.results.show(hits, keep, flagged)
+        updated = {hit.phrase.id for hit in hits if self.quick.is_updated(hit.phrase)}
+        self.results.show(hits, keep, flagged, updated)
         self.show_preview()
 
     def show_preview(self) -> None:
@@ -182,7 +183,8 @@ class SearchScreen(Screen[None]):
         values = sequence.values if sequence is not None and sequence.phrase.id == phrase.id else None
         pieces = self.quick.library.preview(phrase, shop=self.quick.shop, values=values, variant=self.variant)
         findings = [finding.message for finding in self.quick.send_check.errors(phrase)]
-        preview.show(with_findings(filled_reply(pieces), findings))
+        reply = with_findings(filled_reply(pieces), findings)
+        preview.show(with_change(reply, self.quick.change_since_use(phrase)))
         total = len(phrase.wordings)
         if phrase.parts:  # no variants then: the line says where the sequence is
             going = self.sequence is not None and self.sequence.phrase.id == phrase.id

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from textual.content import Content
 from textual.widgets import Static
 
+from ...sanitize import visible
+from ...textdiff import Piece
 from ..strings import T
 
 SOURCE_STYLES = {
@@ -38,6 +40,27 @@ def with_findings(reply: Content, messages: Sequence[str]) -> Content:
     for message in messages:
         lines += ["\n", (message, "$text-error")]
     return Content.assemble(*lines)
+
+
+CHANGE_STYLES = {
+    "same": "$text-muted",
+    "removed": "strike $text-error",
+    "added": "bold reverse $text-success",
+    "gap": "$text-muted",
+}
+"""The change since last use: the old text struck through, the new highlighted."""
+
+
+def with_change(reply: Content, pieces: Sequence[Piece]) -> Content:
+    """The team's change to this reply above it (heading, then the pieces). The old text
+    comes from the usage record, the new from a book: both data, never markup, and passed
+    through :func:`visible` like any text from a file."""
+    if not pieces:
+        return reply
+    parts: list[str | Content | tuple[str, str]] = [(T.updated_heading, "bold $text-warning"), "\n"]
+    parts += [(visible(text, newlines=True), CHANGE_STYLES[kind]) for text, kind in pieces]
+    parts += ["\n\n", reply]
+    return Content.assemble(*parts)
 
 
 class Preview(Static):
