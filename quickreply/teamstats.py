@@ -170,6 +170,12 @@ def _read_record(database: Path, since: dt.datetime | None) -> dict[str, Any]:
                 (cutoff,),
             ):
                 learned[(str(phrase), mask_digits(str(query)))] += count
+            moments += [
+                m
+                for m in db.execute(
+                    "SELECT MIN(time), MAX(time) FROM learned WHERE time >= ?", (cutoff,)
+                ).fetchone()
+            ]
     finally:
         db.close()
     found = sorted(m for m in moments if isinstance(m, str) and m)
@@ -459,6 +465,7 @@ def aggregate(folder: Path, phrases: Iterable[Phrase]) -> TeamStats:
     agents: list[AgentRow] = []
     findings: list[Finding] = []
     seen: dict[str, Path] = {}
+    parsed: list[tuple[Path, _Summary]] = []
     for path in summary_files(folder):
         if path.suffix.lower() != ".json":
             findings.append(Finding(path, "不是使用汇总（应为 <客服 id>.json），跳过"))
@@ -469,8 +476,11 @@ def aggregate(folder: Path, phrases: Iterable[Phrase]) -> TeamStats:
             continue
         summary, problems = parse_summary(data)
         findings += [Finding(path, message) for message in problems]
-        if summary is None:
-            continue
+        if summary is not None:
+            parsed.append((path, summary))
+    # The file named after its agent wins over a copy under another name.
+    parsed.sort(key=lambda item: (item[1].agent != item[0].stem, item[0].name))
+    for path, summary in parsed:
         if summary.agent in seen:
             # A copied file would count every copy twice.
             findings.append(
@@ -499,6 +509,7 @@ def aggregate(folder: Path, phrases: Iterable[Phrase]) -> TeamStats:
                 exported=summary.exported,
             )
         )
+    findings.sort(key=lambda finding: finding.file.name)
     phrases = list(phrases)
     titles = {phrase.id: phrase.title for phrase in phrases}
     agents.sort(key=lambda row: (-row.copies, row.id))
