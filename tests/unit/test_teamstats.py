@@ -222,7 +222,7 @@ def test_bad_entries_are_skipped_and_counted(tmp_path: Path, bundled) -> None:
     usage.mkdir()
     summary = {
         **_good("wang"),
-        "replies": {"invoice-yes": 2, "neg": -1, "flag": True, "text": "3", "huge": 10**12, "": 1},
+        "replies": {"invoice-yes": 2, "neg": -1, "flag": True, "text": "3", "huge": 10**12, "": 1, "x" * 201: 1},
         "by_hour": {"9": 2, "25": 1, "x": 1},
         "given_up": [{"query": "电话13812345678", "count": 1}, {"query": 5, "count": 1}, "x"],
         "learned": [{"id": "invoice-yes", "count": 1}],
@@ -233,7 +233,7 @@ def test_bad_entries_are_skipped_and_counted(tmp_path: Path, bundled) -> None:
     assert team.stats.by_hour == {9: 2}
     assert team.stats.no_copy_queries == [("电话***********", 1)]  # masked on the lead's side too
     messages = [f.message for f in team.findings]
-    assert any("replies 有 5 项" in m for m in messages)
+    assert any("replies 有 6 项" in m for m in messages)
     assert any("by_hour 有 2 项" in m for m in messages)
     assert any("given_up 有 2 项" in m for m in messages)
     assert any("learned 有 1 项" in m for m in messages)
