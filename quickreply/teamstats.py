@@ -489,18 +489,20 @@ def aggregate(folder: Path, phrases: Iterable[Phrase]) -> TeamStats:
         findings += [Finding(path, message) for message in problems]
         if summary is not None:
             parsed.append((path, summary))
-    # The file named after its agent wins over a copy under another name.
-    parsed.sort(key=lambda item: (item[1].agent != item[0].stem, item[0].name))
+    # One agent, several files (a copy; an old file left under another name after the agent was
+    # renamed): counting each would count copies twice. The newest export counts; on a tie the
+    # file named after the agent. The file name is only a place: any name counts.
+    parsed.sort(key=lambda item: (item[1].exported or "", item[1].agent == item[0].stem), reverse=True)
+    parsed.sort(key=lambda item: item[1].agent)
     for path, summary in parsed:
         if summary.agent in seen:
-            # A copied file would count every copy twice.
             findings.append(
-                Finding(path, f"客服 {summary.agent} 已在 {seen[summary.agent].name} 中统计，跳过（重复？）")
+                Finding(
+                    path, f"客服 {summary.agent} 的较新汇总在 {seen[summary.agent].name}，这份跳过（重复？）"
+                )
             )
             continue
         seen[summary.agent] = path
-        if summary.agent != path.stem:
-            findings.append(Finding(path, f"文件名与客服 id {summary.agent} 不一致（仍然统计）"))
         replies.update(summary.replies)
         reply_agents.update(summary.replies.keys())
         stages.update(summary.stages)
@@ -563,15 +565,11 @@ def agents_report(team: TeamStats) -> str:
 
 
 def configured_team_folder() -> Path | None:
-    """The team folder ``team join`` remembered, if any: asked of quickreply.team (the sync
-    side owns where it is kept), looked up at call time so this module works without it."""
-    import importlib
+    """The team folder ``team join`` remembered (team.toml, read by locations.team_folder, which
+    the sync side provides), or None. Looked up at call time so this module works without it."""
+    from . import locations
 
-    try:
-        team = importlib.import_module("quickreply.team")
-    except ImportError:
-        return None
-    lookup = getattr(team, "team_folder", None)
+    lookup = getattr(locations, "team_folder", None)
     if not callable(lookup):
         return None
     try:

@@ -167,3 +167,21 @@ def test_team_uses_d_for_titles_when_given(team: Path, write_book) -> None:
     assert (
         data["top"] == [{"id": "ship", "title": "发货", "count": 1, "agents": 1}] and data["never_used"] == []
     )
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("quickreply.locations").locations, "team_folder"),
+    reason="the team folder is remembered by `team join` (the sync part of issue 12)",
+)
+def test_team_defaults_to_the_joined_folder(team: Path) -> None:
+    """`stats --team` without DIR: the folder `team join` wrote into team.toml."""
+    usage = team / "usage"
+    usage.mkdir()
+    own_record([("2026-11-23T09:05:00", "invoice-yes", "in-sale")])
+    assert run("stats", "--export", str(usage / "a.json"), "--agent", "a").returncode == 0
+    config = Path(os.environ["QUICKREPLY_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "team.toml").write_text(f"folder = {json.dumps(str(team))}\n", encoding="utf-8")
+    result = run("stats", "--team", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["agents"][0]["id"] == "a"

@@ -222,7 +222,15 @@ def test_bad_entries_are_skipped_and_counted(tmp_path: Path, bundled) -> None:
     usage.mkdir()
     summary = {
         **_good("wang"),
-        "replies": {"invoice-yes": 2, "neg": -1, "flag": True, "text": "3", "huge": 10**12, "": 1, "x" * 201: 1},
+        "replies": {
+            "invoice-yes": 2,
+            "neg": -1,
+            "flag": True,
+            "text": "3",
+            "huge": 10**12,
+            "": 1,
+            "x" * 201: 1,
+        },
         "by_hour": {"9": 2, "25": 1, "x": 1},
         "given_up": [{"query": "电话13812345678", "count": 1}, {"query": 5, "count": 1}, "x"],
         "learned": [{"id": "invoice-yes", "count": 1}],
@@ -239,23 +247,37 @@ def test_bad_entries_are_skipped_and_counted(tmp_path: Path, bundled) -> None:
     assert any("learned 有 1 项" in m for m in messages)
 
 
-def test_duplicate_agent_counts_once(tmp_path: Path, bundled) -> None:
+@pytest.mark.parametrize(
+    ("copy_exported", "counted", "skipped"),
+    [
+        ("2026-11-23T18:00:00", "wang.json", "old-name.json"),  # same export: the file named after the agent
+        ("2026-11-24T18:00:00", "old-name.json", "wang.json"),  # the newer export wins, whatever its name
+    ],
+)
+def test_one_agent_in_two_files_counts_once(
+    tmp_path: Path, bundled, copy_exported: str, counted: str, skipped: str
+) -> None:
     usage = tmp_path / "usage"
     usage.mkdir()
-    (usage / "wang.json").write_text(json.dumps(_good("wang")), encoding="utf-8")
-    (usage / "wang-copy.json").write_text(json.dumps(_good("wang")), encoding="utf-8")
+    (usage / "wang.json").write_text(
+        json.dumps({**_good("wang"), "exported": "2026-11-23T18:00:00"}), encoding="utf-8"
+    )
+    newer = {**_good("wang"), "exported": copy_exported, "replies": {"invoice-yes": 5}}
+    (usage / "old-name.json").write_text(json.dumps(newer), encoding="utf-8")
     team = aggregate(usage, bundled.phrases)
-    assert team.stats.copies == 1
-    assert [f.file.name for f in team.findings] == ["wang-copy.json"]
-    assert "已在 wang.json 中统计" in team.findings[0].message
+    assert [a.file.name for a in team.agents] == [counted]
+    assert team.stats.copies == (5 if counted == "old-name.json" else 1)
+    assert [f.file.name for f in team.findings] == [skipped]
+    assert f"较新汇总在 {counted}" in team.findings[0].message
 
 
-def test_file_name_not_the_agent_is_counted_with_a_finding(tmp_path: Path, bundled) -> None:
+def test_file_name_is_only_a_place(tmp_path: Path, bundled) -> None:
+    """team sync may name the file otherwise than the agent id: it counts, with no finding."""
     usage = tmp_path / "usage"
     usage.mkdir()
     (usage / "renamed.json").write_text(json.dumps(_good("wang")), encoding="utf-8")
     team = aggregate(usage, bundled.phrases)
-    assert team.stats.copies == 1 and "不一致" in team.findings[0].message
+    assert team.stats.copies == 1 and team.findings == []
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
