@@ -591,10 +591,143 @@ def _suggest(args: argparse.Namespace, databases: list[Path], since: dt.datetime
     return 0
 
 
+def _only(args: argparse.Namespace, option: str, refused: Sequence[str]) -> None:
+    given = [name for name in refused if getattr(args, name.lstrip("-").replace("-", "_"), None)]
+    if given:
+        raise UsageError(f"{option} 不能和 {'、'.join(given)} 一起用")
+
+
+def _export_stats(args: argparse.Namespace) -> int:
+    """``stats --export FILE``: this agent's usage summary for the team (teamstats.py)."""
+    from .stats import parse_since
+    from .teamstats import SummaryError, agent_identity, summarize, summary_bytes
+
+    _only(args, "--export", ["--team", "--merge", "--suggest", "--forget", "--json", "--csv"])
+    now = _parse_now(args.now) or dt.datetime.now()
+    try:
+        since = parse_since(args.since, now) if args.since else None
+    except ValueError:
+        raise UsageError(f"--since 应为 7d / 24h / 2w 或日期，收到 {args.since!r}") from None
+    try:
+        agent = agent_identity(args.agent)
+        summary = summarize(since=since, agent=agent, now=now)
+        data = summary_bytes(summary)
+        if args.export == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            from .store import SaveError, write_atomic
+
+            try:
+                write_atomic(Path(args.export), data)
+            except SaveError as error:
+                raise SummaryError(str(error)) from None
+    except SummaryError as error:
+        print(f"未导出：{error}", file=sys.stderr)
+        return 1
+    print(
+        f"已导出客服 {agent.name}（{agent.id}）的使用汇总到 {args.export}：复制 {summary['copies']} 次、"
+        f"{len(summary['replies'])} 条回复、{len(summary['given_up'])} 个放弃的查询",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _team_stats(args: argparse.Namespace) -> int:
+    """``stats --team [DIR]``: every agent's summary in DIR/usage added up."""
+    from .locations import has_books
+    from .stats import report
+    from .teamstats import USAGE_FOLDER, agents_report, aggregate, configured_team_folder
+
+    _only(args, "--team", ["--merge", "--suggest", "--forget", "--since", "--agent"])
+    folder = Path(args.team) if args.team else configured_team_folder()
+    if folder is None:
+        raise UsageError("没有设置团队文件夹（quickreply team join）：请写 --team DIR")
+    usage = folder / USAGE_FOLDER
+    if not usage.is_dir():
+        print(
+            f"{usage} 不存在：客服用 quickreply team sync --share-stats（或 stats --export）放入使用汇总",
+            file=sys.stderr,
+        )
+        return 1
+    # Titles and "never used" come from the team's own books unless -d names others.
+    if args.dir or not has_books(folder):
+        library = _load(args, search_index=False)
+    else:
+        library = load(folder, search_index=False)
+    try:
+        team = aggregate(usage, library.phrases)
+    except OSError as error:
+        print(f"无法读取 {usage}：{error.strerror or error}", file=sys.stderr)
+        return 1
+    for finding in team.findings:
+        print(finding.format(), file=sys.stderr)
+    if team.findings:
+        print(f"注意：{len(team.findings)} 处问题（见上），其余照常统计。", file=sys.stderr)
+    stats = team.stats
+    agents = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "file": str(row.file),
+            "copies": row.copies,
+            "replies_used": row.replies_used,
+            "given_up": row.given_up,
+            "first": row.first,
+            "last": row.last,
+            "exported": row.exported,
+        }
+        for row in team.agents
+    ]
+    if args.json:
+        print(
+            json_text(
+                {
+                    "agents": agents,
+                    "copies": stats.copies,
+                    "top": [
+                        {"id": i, "title": t, "count": c, "agents": team.reply_agents.get(i, 0)}
+                        for i, t, c in stats.top
+                    ],
+                    "never_used": [{"id": i, "title": t} for i, t in stats.never_used],
+                    "no_copy_queries": [{"query": q, "count": c} for q, c in stats.no_copy_queries],
+                    "by_stage": stats.by_stage,
+                    "by_hour": {str(hour): count for hour, count in stats.by_hour.items()},
+                    "learned": [{"id": i, "title": t, "count": c} for i, t, c in stats.learned],
+                    "problems": [{"file": str(f.file), "message": f.message} for f in team.findings],
+                }
+            )
+        )
+        return 0
+    if args.csv:
+        from .exchange.textfiles import neutralise as cell  # queries are buyers' words: no formulas
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["section", "key", "title", "count"])
+        writer.writerows(("agent", cell(row.id), cell(row.name), row.copies) for row in team.agents)
+        writer.writerows(("top", cell(i), cell(t), c) for i, t, c in stats.top)
+        writer.writerows(("never_used", cell(i), cell(t), 0) for i, t in stats.never_used)
+        writer.writerows(("no_copy_query", cell(q), "", c) for q, c in stats.no_copy_queries)
+        writer.writerows(("stage", cell(k), "", c) for k, c in stats.by_stage.items())
+        writer.writerows(("hour", h, "", c) for h, c in stats.by_hour.items())
+        writer.writerows(("learned", cell(i), cell(t), c) for i, t, c in stats.learned)
+        return 0
+    print(agents_report(team))
+    print()
+    print(report(stats))
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .stats import compute, parse_since, report
     from .usage import default_path
 
+    if args.export is not None:
+        return _export_stats(args)
+    if args.team is not None:
+        return _team_stats(args)
+    if args.agent is not None:
+        raise UsageError("--agent 只用于 --export")
     if args.forget is not None:
         return _forget(args)
     now = _parse_now(args.now) or dt.datetime.now()
@@ -829,6 +962,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="列出买家常用、却按标题/标签/同义词搜不到第一的说法（学到的回答），可加入同义词或标签",
     )
     stats.add_argument("--forget", metavar="ID", help="忘记本机为回复 ID 学到的买家说法")
+    stats.add_argument(
+        "--export",
+        metavar="FILE",
+        help="导出本机的使用汇总（JSON，查询中的长数字已遮盖）给主管：放进团队文件夹的 usage/，- 为标准输出",
+    )
+    stats.add_argument(
+        "--agent", metavar="ID", help="--export 时的客服 id（默认用户配置目录 agent.toml，或 用户名@主机名）"
+    )
+    stats.add_argument(
+        "--team",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="汇总团队文件夹 DIR/usage/ 里每位客服的使用汇总（不写 DIR：team join 记住的团队文件夹）",
+    )
     stats.set_defaults(handler=cmd_stats)
 
     restore = commands.add_parser(

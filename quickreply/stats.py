@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .model import Phrase
 from .sanitize import visible
@@ -111,3 +112,23 @@ def report(stats: Stats) -> str:
         lines += ["", "学到的回答（搜索没排第一、客服却选了的次数；stats --suggest 看买家说法）："]
         lines += [f"  {c:>5}  {visible(t)}（{visible(i)}）" for i, t, c in stats.learned[:20]]
     return "\n".join(lines)
+
+
+# --- team statistics: see teamstats.py ----------------------------------------------------------
+
+
+def export_summary(path: Path, **options: Any) -> None:
+    """Write this agent's usage summary JSON to ``path`` (``quickreply-usage`` version 1, see
+    teamstats.py); ``team sync --share-stats`` puts it at ``usage/<agent_id()>.json``.
+    Options: ``database``, ``since``, ``agent``, ``now``. Raises teamstats.SummaryError (an
+    OSError, one Chinese line)."""
+    from .teamstats import export_summary as export  # deferred: teamstats imports Stats from here
+
+    export(path, **options)
+
+
+def agent_id() -> str:
+    """This agent's id: the file name of its summary under the team folder's usage/."""
+    from .teamstats import agent_id as current
+
+    return current()
