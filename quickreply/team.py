@@ -136,7 +136,9 @@ def _identity(folder: Path) -> list[str]:
 
 def agent_name(folder: Path) -> str:
     """This agent's file name under usage/: git's user.name, else the host name, made safe."""
-    name = _git(folder, "config", "user.name", check=False).stdout.strip() or socket.gethostname() or "agent"
+    # `git var` gives the name commits get (GIT_AUTHOR_NAME or user.name): "name <email> time zone"
+    ident = _git(folder, "var", "GIT_AUTHOR_IDENT", check=False).stdout.partition("<")[0].strip()
+    name = ident or socket.gethostname() or "agent"
     return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "agent"
 
 

@@ -293,3 +293,27 @@ def test_three_clones_each_edit_a_reply_and_all_end_equal(
         agent.folder / "after.toml"
     ).read_text(encoding="utf-8")
     assert (agent.folder / "pre.toml").is_file()
+
+
+def test_share_stats_places_this_agents_summary_under_usage(
+    team: tuple[Path, Agent, Agent], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-process: `stats.export_summary` (stats --export) writes the file; sync shares it."""
+    from quickreply import stats
+    from quickreply import team as team_module
+
+    bare, _lead, agent = team
+    for name, value in agent.env.items():
+        if name.startswith("GIT_"):
+            monkeypatch.setenv(name, value)
+
+    def export_summary(path: Path) -> None:
+        path.write_text(json.dumps({"copies": {"refund-window": 3}}), encoding="utf-8")
+
+    monkeypatch.setattr(stats, "export_summary", export_summary, raising=False)
+    result = team_module.sync(agent.folder, share_stats=True)
+    assert result.pushed and result.shared_stats == agent.folder / "usage" / "agent.json"
+    shared = json.loads(remote_text(bare, "usage/agent.json", agent.env))
+    assert shared == {"copies": {"refund-window": 3}}
+    assert result.committed == []  # no reply changed: the message says files were updated
+    assert "更新话术文件" in agent.git("log", "-1", "--format=%s")

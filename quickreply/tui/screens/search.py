@@ -166,7 +166,8 @@ class SearchScreen(Screen[None]):
         """Re-rank for the current query and stage; keep ``keep`` selected if still there."""
         hits = self.quick.search(self.box.value, self.stage, RESULT_LIMIT)
         flagged = {hit.phrase.id for hit in hits if self.quick.send_check.errors(hit.phrase)}
-        self.results.show(hits, keep, flagged)
+        personal = {hit.phrase.id for hit in hits if self.quick.library.is_personal(hit.phrase)}
+        self.results.show(hits, keep, flagged, personal)
         self.show_preview()
 
     def show_preview(self) -> None:
@@ -182,7 +183,11 @@ class SearchScreen(Screen[None]):
         values = sequence.values if sequence is not None and sequence.phrase.id == phrase.id else None
         pieces = self.quick.library.preview(phrase, shop=self.quick.shop, values=values, variant=self.variant)
         findings = [finding.message for finding in self.quick.send_check.errors(phrase)]
-        preview.show(with_findings(filled_reply(pieces), findings))
+        reply = filled_reply(pieces)
+        if self.quick.library.is_personal(phrase):
+            badge = (T.personal_badge, "bold $text-success")
+            reply = Content.assemble(badge, " ", (T.personal_note, "$text-muted"), "\n", reply)
+        preview.show(with_findings(reply, findings))
         total = len(phrase.wordings)
         if phrase.parts:  # no variants then: the line says where the sequence is
             going = self.sequence is not None and self.sequence.phrase.id == phrase.id

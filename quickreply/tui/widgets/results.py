@@ -27,7 +27,7 @@ FLAGGED_STYLE = "$text-error"
 """A reply with error findings: its title in red behind a red badge (the copy guard asks)."""
 
 
-def describe(hit: Hit, flagged: bool = False) -> Content:
+def describe(hit: Hit, flagged: bool = False, personal: bool = False) -> Content:
     """One result line. Titles are data from other shops: built as Content, never markup."""
     phrase = hit.phrase
     title = Content.styled(phrase.title, FLAGGED_STYLE) if flagged else Content(phrase.title)
@@ -38,6 +38,8 @@ def describe(hit: Hit, flagged: bool = False) -> Content:
         parts += [(T.flagged_badge, f"bold reverse {FLAGGED_STYLE}"), " "]
     if hit.reason == LEARNED:  # first because agents chose it for wordings like this (F8 forgets)
         parts += [(T.learned_badge, "bold $text-accent"), " "]
+    if personal:  # from the agent's own folder, beside the team's (quickreply team join)
+        parts += [(T.personal_badge, "bold $text-success"), " "]
     parts.append(title)
     if phrase.keys:
         parts += ["  ", ("/".join(phrase.keys), "$text-muted")]
@@ -58,22 +60,30 @@ class ResultList(OptionList, can_focus=False):
         self.hits: list[Hit] = []
         # OptionList caches each option's rendering by the Option object: handing it the same
         # object for the same line lets most keystrokes skip re-rendering unchanged rows.
-        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], Option] = {}
+        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool, bool], Option] = {}
 
-    def show(self, hits: list[Hit], keep: str | None = None, flagged: Collection[str] = ()) -> None:
+    def show(
+        self,
+        hits: list[Hit],
+        keep: str | None = None,
+        flagged: Collection[str] = (),
+        personal: Collection[str] = (),
+    ) -> None:
         """Replace the results; keep the reply with id ``keep`` selected if it is still there.
         ``flagged``: ids of replies marked as possibly against the rules."""
         self.hits = hits
         if len(self._option_cache) > 2000:
             self._option_cache.clear()
-        self.set_options(self._option(hit, hit.phrase.id in flagged) for hit in hits)
+        self.set_options(
+            self._option(hit, hit.phrase.id in flagged, hit.phrase.id in personal) for hit in hits
+        )
         ids = [hit.phrase.id for hit in hits]
         self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
 
-    def _option(self, hit: Hit, flagged: bool) -> Option:
-        key = (hit.phrase.id, hit.title_spans, flagged, hit.reason == LEARNED)
+    def _option(self, hit: Hit, flagged: bool, personal: bool = False) -> Option:
+        key = (hit.phrase.id, hit.title_spans, flagged, hit.reason == LEARNED, personal)
         if (option := self._option_cache.get(key)) is None or option.prompt is None:
-            option = self._option_cache[key] = Option(describe(hit, flagged), id=hit.phrase.id)
+            option = self._option_cache[key] = Option(describe(hit, flagged, personal), id=hit.phrase.id)
         return option
 
     @property
