@@ -25,13 +25,13 @@ from pathlib import Path
 BOOKS = 10
 
 
-def book_text(number: int, per_book: int, marker: str = "") -> str:
+def book_text(number: int, per_book: int) -> str:
     lines = [f'[book]\nname = "书{number}"\nstage = "after-sale"\n']
     for index in range(per_book):
         reply = f"r{number}-{index}"
         lines.append(
             f'[[phrase]]\nid = "{reply}"\ntitle = "回复{number}-{index}"\n'
-            f'text = "亲，这是第{index}条回复{marker if index % 97 == 0 else ""}，退货请在签收后7天内申请哦。"\n'
+            f'text = "亲，这是第{index}条回复，退货请在签收后7天内申请哦。"\n'
             f'keys = ["k{number}x{index}"]\ntags = ["售后", "退货"]\n'
         )
     return "\n".join(lines)
@@ -39,7 +39,9 @@ def book_text(number: int, per_book: int, marker: str = "") -> str:
 
 def timed(env: dict[str, str], *args: str) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "quickreply", *args], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "quickreply", *args], capture_output=True, text=True, env=env
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr}")
@@ -55,15 +57,28 @@ def main() -> None:
     per_book = options.replies // BOOKS
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
-        env = {**os.environ, "HOME": temporary, "GIT_CONFIG_NOSYSTEM": "1",
-               "GIT_CONFIG_GLOBAL": str(root / "gitconfig"), "GIT_AUTHOR_NAME": "bench",
-               "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@x",
-               "QUICKREPLY_CACHE_DIR": str(root / "cache")}
+        env = {
+            **os.environ,
+            "HOME": temporary,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": str(root / "gitconfig"),
+            "GIT_AUTHOR_NAME": "bench",
+            "GIT_AUTHOR_EMAIL": "b@x",
+            "GIT_COMMITTER_NAME": "bench",
+            "GIT_COMMITTER_EMAIL": "b@x",
+            "QUICKREPLY_CACHE_DIR": str(root / "cache"),
+        }
         env.pop("QUICKREPLY_DIR", None)
-        lead_env = {**env, "QUICKREPLY_CONFIG_DIR": str(root / "lead-config"),
-                    "QUICKREPLY_DATA_DIR": str(root / "lead-data")}
-        agent_env = {**env, "QUICKREPLY_CONFIG_DIR": str(root / "agent-config"),
-                     "QUICKREPLY_DATA_DIR": str(root / "agent-data")}
+        lead_env = {
+            **env,
+            "QUICKREPLY_CONFIG_DIR": str(root / "lead-config"),
+            "QUICKREPLY_DATA_DIR": str(root / "lead-data"),
+        }
+        agent_env = {
+            **env,
+            "QUICKREPLY_CONFIG_DIR": str(root / "agent-config"),
+            "QUICKREPLY_DATA_DIR": str(root / "agent-data"),
+        }
         bare, lead, agent = root / "team.git", root / "lead", root / "agent"
         subprocess.run(["git", "init", "--quiet", "--bare", "-b", "main", str(bare)], check=True)
         timed(lead_env, "team", "join", str(bare), str(lead))
@@ -71,8 +86,10 @@ def main() -> None:
             (lead / f"book{number}.toml").write_text(book_text(number, per_book), encoding="utf-8")
         (lead / "usage").mkdir()
         for agent_number in range(options.agents):
-            summary = {"agent": f"agent{agent_number}",
-                       "copies": {f"r{i % BOOKS}-{i}": i % 7 + 1 for i in range(0, per_book, 10)}}
+            summary = {
+                "agent": f"agent{agent_number}",
+                "copies": {f"r{i % BOOKS}-{i}": i % 7 + 1 for i in range(0, per_book, 10)},
+            }
             (lead / "usage" / f"agent{agent_number}.json").write_text(json.dumps(summary), encoding="utf-8")
         figures = {"first sync": timed(lead_env, "team", "sync", "-m", "第一版")}
         figures["join"] = timed(agent_env, "team", "join", str(bare), str(agent))
@@ -88,10 +105,14 @@ def main() -> None:
         for folder, reply in ((lead, 0), (agent, per_book - 1)):
             path = folder / "book1.toml"
             text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace(f"这是第{reply}条回复", f"这是第{reply}条回复（新）", 1), encoding="utf-8")
+            path.write_text(
+                text.replace(f"这是第{reply}条回复", f"这是第{reply}条回复（新）", 1), encoding="utf-8"
+            )
         timed(lead_env, "team", "sync")
         figures["merge sync"] = timed(agent_env, "team", "sync")
-        print(f"{options.replies} replies in {BOOKS} books, {options.agents} usage files, {options.edits} edits")
+        print(
+            f"{options.replies} replies in {BOOKS} books, {options.agents} usage files, {options.edits} edits"
+        )
         for name, seconds in figures.items():
             print(f"  {name:<11} {seconds:6.2f} s")
 
