@@ -361,6 +361,29 @@ def _local_changes(folder: Path) -> list[str]:
     return [entry[3:] for entry in done.split("\0") if entry]
 
 
+def _readable(root: Path, path: str) -> str | None:
+    """The text of a changed book; TeamError when it is not valid TOML: a broken book must
+    never reach the team (every agent's app would lose it)."""
+    from .books import toml_message
+
+    target = root / path
+    if not target.is_file():
+        return None
+    try:
+        text = target.read_text(encoding="utf-8-sig")
+        tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise TeamError(f"未提交：{path} 不是 UTF-8 文本；请用 UTF-8 保存后再同步") from None
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+)", str(error))
+        line = f" 第 {where.group(1)} 行" if where else ""
+        reason = toml_message(re.sub(r"\s*\(at line.*\)$", "", str(error)))
+        raise TeamError(f"未提交：{path}{line}：{reason}；请先修好（quickreply check）再同步") from None
+    except RecursionError:
+        raise TeamError(f"未提交：{path} 嵌套太深，无法读取") from None
+    return text
+
+
 def _default_message(ids: Sequence[str]) -> str:
     if not ids:
         return "更新话术文件"
@@ -417,7 +440,7 @@ def sync(
         ids = []
         for path in changed:
             if _is_book(path):
-                current = (root / path).read_text(encoding="utf-8-sig") if (root / path).is_file() else None
+                current = _readable(root, path)
                 ids += [c.id for c in reply_changes(_show(root, "HEAD", path), current, path)]
         _git(root, "add", "-A", "--", *changed)
         result.commit_message = message or _default_message(ids)

@@ -317,3 +317,22 @@ def test_share_stats_places_this_agents_summary_under_usage(
     assert shared == {"copies": {"refund-window": 3}}
     assert result.committed == []  # no reply changed: the message says files were updated
     assert "更新话术文件" in agent.git("log", "-1", "--format=%s")
+
+
+def test_a_broken_book_is_not_committed_or_pushed(team: tuple[Path, Agent, Agent]) -> None:
+    bare, lead, _agent = team
+    lead.edit('title = "退款到账"', 'title = "退款到账')
+    done = lead.sync()
+    assert done.returncode == 1
+    assert "after.toml 第 13 行" in done.stderr and "未提交" in done.stderr and "Traceback" not in done.stderr
+    assert 'title = "退款到账"' in remote_text(bare, "after.toml", lead.env)
+    assert lead.git("status", "--porcelain").strip()  # the edit is still there to fix
+
+
+def test_an_unreachable_team_repository_is_one_chinese_line(team: tuple[Path, Agent, Agent]) -> None:
+    bare, _lead, agent = team
+    bare.rename(bare.with_name("moved.git"))
+    done = agent.sync()
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("同步失败：") and "Traceback" not in done.stderr
