@@ -17,6 +17,7 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ from .sanitize import visible
 
 LOCAL_BRANCH = "quickreply/local-"
 USAGE_FOLDER = "usage"
+
+
+_state = threading.local()
+"""``batch``: this thread runs git for the app's background pull (no terminal to prompt on)."""
 
 
 class TeamError(Exception):
@@ -78,9 +83,7 @@ def git_message(stderr: str) -> str:
     return "git 出错：" + visible(last[-1] if last else "未知错误")
 
 
-def _git(
-    folder: Path | None, *args: str, check: bool = True, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def _git(folder: Path | None, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     # C locale: the messages above are matched in English; no prompt may hang the app's worker.
     env = {
         **os.environ,
@@ -98,6 +101,9 @@ def _git(
         "core.quotePath=false",
         *args,
     ]
+    batch = getattr(_state, "batch", False)
+    if batch:  # ssh asks for a passphrase on /dev/tty: inside the app that would garble the screen
+        env["GIT_SSH_COMMAND"] = os.environ.get("GIT_SSH_COMMAND", "ssh") + " -o BatchMode=yes"
     try:
         done = subprocess.run(
             command,
@@ -106,8 +112,9 @@ def _git(
             encoding="utf-8",
             errors="replace",
             env=env,
-            input=stdin,
+            stdin=subprocess.DEVNULL,
             timeout=300,
+            start_new_session=batch,  # no controlling terminal: nothing can prompt on it
         )
     except FileNotFoundError:
         raise TeamError("找不到 git 命令：请先安装 git（https://git-scm.com），再试一次") from None
@@ -426,11 +433,28 @@ def sync(
     push: bool = True,
     commit: bool = True,
     clock: Callable[[], dt.datetime] = dt.datetime.now,
+    batch: bool = False,
 ) -> SyncResult:
     """Commit local book changes, pull (per-reply merge when both sides moved), push.
 
     ``commit=False, push=False``: the app's background pull; with local changes not yet
-    synced it only fetches (never touches a file an agent or lead is working on)."""
+    synced it only fetches (never touches a file an agent or lead is working on). ``batch``:
+    git may not prompt on the terminal (the app owns it)."""
+    _state.batch = batch
+    try:
+        return _sync(folder, message, share_stats, push, commit, clock)
+    finally:
+        _state.batch = False
+
+
+def _sync(
+    folder: Path,
+    message: str | None,
+    share_stats: bool,
+    push: bool,
+    commit: bool,
+    clock: Callable[[], dt.datetime],
+) -> SyncResult:
     root = repository(folder)
     result = SyncResult(root)
     if share_stats:

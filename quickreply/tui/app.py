@@ -253,7 +253,7 @@ class QuickReplyApp(App[None]):
         if folder is None:
             return
         try:
-            result = team.sync(folder, commit=False, push=False)
+            result = team.sync(folder, commit=False, push=False, batch=True)
         except team.TeamError:
             return  # offline or no access: the next pull tries again; `team sync` says why
         if result.incoming and not get_current_worker().is_cancelled:

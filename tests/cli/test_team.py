@@ -336,3 +336,17 @@ def test_an_unreachable_team_repository_is_one_chinese_line(team: tuple[Path, Ag
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("同步失败：") and "Traceback" not in done.stderr
+
+
+def test_a_book_with_a_chinese_file_name_syncs_and_merges(team: tuple[Path, Agent, Agent]) -> None:
+    _bare, lead, agent = team
+    (lead.folder / "售前.toml").write_text(PERSONAL.replace("my-greet", "team-greet"), encoding="utf-8")
+    assert lead.sync().returncode == 0
+    first = agent.sync()
+    assert first.returncode == 0 and "team-greet" in first.stdout and "售前.toml" in first.stdout
+    lead.edit("小美", "小丽", name="售前.toml")
+    assert lead.sync().returncode == 0
+    agent.edit("很高兴", "非常高兴", name="售前.toml")
+    done = agent.sync()
+    assert done.returncode == 1 and "冲突：team-greet（售前.toml）" in done.stderr
+    assert "小丽" in (agent.folder / "售前.toml").read_text(encoding="utf-8")
