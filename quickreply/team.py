@@ -558,14 +558,27 @@ def _pull(root: Path, remote: str, result: SyncResult, clock: Callable[[], dt.da
                     pass  # the branch holds it too
     # `-s ours` records the merge without touching a file; the merged files are written after.
     _git(root, *_identity(root), "merge", "--quiet", "--no-ff", "--no-commit", "-s", "ours", theirs)
-    for path, text in writes.items():
-        target = root / path
-        if text is None:
-            _git(root, "rm", "--quiet", "--ignore-unmatch", "--", path)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        _git(root, "add", "--", path)
     names = "、".join(c.id for c in result.conflicts)
     note = f"（冲突，保留团队版本：{names}；本地版本在 {result.kept_branch}）" if result.conflicts else ""
-    _git(root, *_identity(root), "commit", "--quiet", "--no-verify", "-m", f"合并团队更新{note}")
+    try:
+        for path, text in writes.items():
+            target = root / path
+            if text is None:
+                _git(root, "rm", "--quiet", "--ignore-unmatch", "--", path)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            _git(root, "add", "--", path)
+        _git(root, *_identity(root), "commit", "--quiet", "--no-verify", "-m", f"合并团队更新{note}")
+    except (TeamError, OSError) as error:
+        # Back to the local commit, files included: half a merge must not be left on disk.
+        _git(root, "merge", "--abort", check=False)
+        for path in writes:  # only the files this merge wrote; nothing else is touched
+            if _show(root, head, path) is not None:
+                _git(root, "checkout", "--quiet", head, "--", path, check=False)
+            else:
+                (root / path).unlink(missing_ok=True)
+        if isinstance(error, TeamError):
+            raise
+        where = error.filename or root
+        raise TeamError(f"无法写入 {where}：{error.strerror or error}；本地版本未改动") from None

@@ -350,3 +350,32 @@ def test_a_book_with_a_chinese_file_name_syncs_and_merges(team: tuple[Path, Agen
     done = agent.sync()
     assert done.returncode == 1 and "冲突：team-greet（售前.toml）" in done.stderr
     assert "小丽" in (agent.folder / "售前.toml").read_text(encoding="utf-8")
+
+
+def test_a_merge_that_cannot_be_written_leaves_the_local_commit_as_it_was(
+    team: tuple[Path, Agent, Agent], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quickreply import team as team_module
+
+    _bare, lead, agent = team
+    lead.edit("签收后7天内", "签收后15天内")
+    assert lead.sync().returncode == 0
+    agent.edit("1-3个工作日", "1-5个工作日")
+    for name, value in agent.env.items():
+        if name.startswith("GIT_"):
+            monkeypatch.setenv(name, value)
+
+    def full_disk(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device", str(self))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_text", full_disk)
+        with pytest.raises(team_module.TeamError, match="无法写入"):
+            team_module.sync(agent.folder)
+    assert not (agent.folder / ".git" / "MERGE_HEAD").exists()
+    assert agent.git("status", "--porcelain").strip() == ""
+    book = (agent.folder / "after.toml").read_text(encoding="utf-8")
+    assert "1-5个" in book and "7天" in book  # the agent's committed state, untouched
+    done = agent.sync()  # and the next sync just works
+    assert done.returncode == 0, done.stderr
+    assert "15天" in (agent.folder / "after.toml").read_text(encoding="utf-8")
