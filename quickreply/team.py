@@ -420,8 +420,11 @@ def _export_stats(folder: Path) -> Path:
     if exporter is None:  # provided by stats --export (another part of this feature)
         raise TeamError("这个版本还不能导出使用统计（stats.export_summary 缺失），未使用 --share-stats")
     target = folder / USAGE_FOLDER / f"{agent_name(folder)}.json"
-    target.parent.mkdir(exist_ok=True)
-    exporter(target)
+    try:
+        target.parent.mkdir(exist_ok=True)
+        exporter(target)
+    except Exception as error:  # a locked or broken usage record: say so, sync nothing half-done
+        raise TeamError(f"无法导出使用统计：{error}；未同步（不加 --share-stats 可照常同步）") from None
     return target
 
 
