@@ -784,6 +784,63 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_team_join(args: argparse.Namespace) -> int:
+    from . import team
+    from .books import book_files
+    from .locations import personal_folder
+
+    try:
+        folder = team.join(args.url, Path(args.folder))
+    except team.TeamError as error:
+        print(f"未加入：{error}", file=sys.stderr)
+        return 1
+    print(f"已加入团队：{folder}（{len(book_files(folder))} 本话术）", file=sys.stderr)
+    mine = personal_folder()
+    print(f"以后直接运行 quickreply 会载入团队话术，再载入你的个人话术 {mine}（只在本机，不推送）",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_team_sync(args: argparse.Namespace) -> int:
+    from . import team
+    from .locations import team_folder
+
+    folder = Path(args.dir[0]) if args.dir else team_folder()
+    if folder is None:
+        raise UsageError("还没有团队文件夹：先运行 quickreply team join URL 文件夹，或用 -d 指定")
+    try:
+        result = team.sync(folder, args.message, share_stats=args.share_stats)
+    except team.TeamError as error:
+        print(f"同步失败：{error}", file=sys.stderr)
+        return 1
+    if result.committed or result.commit_message:
+        print(f"已提交本地修改：{result.commit_message}", file=sys.stderr)
+    if result.shared_stats is not None:
+        print(f"已放入使用统计：{result.shared_stats}", file=sys.stderr)
+    if result.incoming:
+        print(f"团队话术已更新 {len(result.incoming)} 条：")
+        for change in result.incoming:
+            print(f"  {change.label}  {change.id}  {change.title}（{change.book}）")
+    else:
+        print("团队没有新的修改。", file=sys.stderr)
+    for conflict in result.conflicts:
+        print(f"冲突：{conflict.id}（{conflict.book}）本地和团队都改了，书里保留团队的版本。",
+              file=sys.stderr)
+        if conflict.mine or conflict.theirs:
+            print(f"  团队：{conflict.theirs}\n  本地：{conflict.mine}", file=sys.stderr)
+    if result.conflicts:
+        branch = result.kept_branch
+        print(f"本地版本保存在分支 {branch}（git -C {result.folder} show {branch}:文件名）", file=sys.stderr)
+        for backup in result.backups:
+            print(f"  也在备份 {backup}（quickreply restore --list 可见）", file=sys.stderr)
+    if result.refused:
+        print(f"{result.refused}。本地提交已保留在分支 {result.kept_branch}，请把改动交给主管，"
+              "或请主管给你推送权限后再运行 quickreply team sync。", file=sys.stderr)
+    elif result.pushed:
+        print("已推送到团队仓库。", file=sys.stderr)
+    return 1 if result.conflicts or result.refused else 0
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     now = _parse_now(args.now)
     # Deferred: Textual takes a while to import and only this command needs it.
@@ -989,6 +1046,30 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--list", action="store_true", help="只列出备份")
     restore.add_argument("--pick", type=int, default=1, metavar="N", help="恢复第 N 新的备份（默认 1）")
     restore.set_defaults(handler=cmd_restore)
+
+    team = commands.add_parser(
+        "team",
+        help="团队话术文件夹（git）：加入、同步",
+        description="团队的话术放在一个 git 仓库里：主管修改、大家同步。需要安装 git。",
+    )
+    team_commands = team.add_subparsers(dest="team_command", metavar="操作", required=True,
+                                        parser_class=argparse.ArgumentParser)
+    join = team_commands.add_parser(
+        "join", parents=[after], help="克隆团队仓库并记住它",
+        description="克隆团队的话术仓库（路径、ssh 或 https 地址）到文件夹，"
+        "以后 quickreply 默认载入它和个人话术。",
+    )
+    join.add_argument("url", help="团队仓库地址")
+    join.add_argument("folder", help="放在哪个文件夹（须不存在或为空）")
+    join.set_defaults(handler=cmd_team_join)
+    sync = team_commands.add_parser(
+        "sync", parents=[after], help="提交本地修改、拉取团队更新、推送",
+        description="提交团队文件夹里改过的话术书，拉取别人的修改（逐条合并），再推送。"
+        "同一条回复两边都改了：退出码 1，书里保留团队版本，本地版本存到分支 quickreply/local-时间 和备份。",
+    )
+    sync.add_argument("-m", "--message", metavar="MSG", help="提交说明（默认列出改动的回复 id）")
+    sync.add_argument("--share-stats", action="store_true", help="把本机使用统计放到仓库的 usage/ 下一起推送")
+    sync.set_defaults(handler=cmd_team_sync)
     return parser
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import schema
 from .books import load_dirs
 from .calendar import clock_time
-from .locations import default_phrasebook_dirs
+from .locations import default_phrasebook_dirs, personal_folder, team_folder
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
 from .placeholders import Placeholders, load_placeholders
 from .sanitize import clean_text
@@ -44,8 +44,11 @@ class Library:
         clock: Clock = dt.datetime.now,
         stopwords: Sequence[str] = (),
         placeholders: Placeholders | None = None,
+        personal: Sequence[Path] = (),
     ) -> None:
         self.directories = directories
+        self.personal = frozenset(path.absolute() for path in personal)
+        """The agent's own folders beside a team folder: their replies are marked 个人."""
         self.placeholders = placeholders or Placeholders()
         """Labels, fresh, patterns and choices of per-chat values (placeholders.toml)."""
         self.books = books
@@ -63,6 +66,12 @@ class Library:
         ):
             phrase = every[clash.index]
             message = clash.message + ("，此条未载入" if clash.field == "id" else "")
+            first = every[clash.first]
+            if clash.field == "id" and self.is_personal(phrase) and not self.is_personal(first):
+                # The team's reply wins: a personal copy under its id would hide the lead's update.
+                message = f"个人话术不能使用团队话术的 id {phrase.id}（团队的在 " \
+                    f"{_name(first.source, twice)}:{first.line}），请换一个 id；此条未载入"
+                clash = dataclasses.replace(clash, code="personal-id")
             problems.append(
                 Problem(phrase.source or Path("?"), phrase.line_of(clash.field), message,
                         code=clash.code, phrase=phrase.id)
@@ -84,6 +93,10 @@ class Library:
         index = SearchIndex(self.phrases, *self._index_input)
         gc.freeze()  # long-lived objects: keep full collections from walking them (see load)
         return index
+
+    def is_personal(self, phrase: Phrase) -> bool:
+        """From the agent's personal folder (shown as 个人; never pushed to the team)."""
+        return phrase.source is not None and phrase.source.parent.absolute() in self.personal
 
     # --- lookup ----------------------------------------------------------------------------------
 
@@ -281,6 +294,11 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     ``search_index=False``: the index is built on the first search instead (`check` never
     searches)."""
     paths = [Path(d).expanduser() for d in directories] or default_phrasebook_dirs()
+    # Personal only beside the team folder: alone, the same folder is just the agent's books.
+    team, personal = team_folder(), personal_folder()
+    loaded = {path.absolute() for path in paths}
+    beside_team = team is not None and team.absolute() in loaded and personal.absolute() in loaded
+    mine = [personal] if beside_team else []
     result = load_dirs(paths)
     placeholders, problems = load_placeholders(paths)
     result.problems += problems
@@ -293,6 +311,7 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
         clock or dt.datetime.now,
         result.stopwords,
         placeholders,
+        mine,
     )
     if search_index:
         library.index  # noqa: B018 - built now, off the first keystroke

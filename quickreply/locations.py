@@ -63,11 +63,47 @@ RESERVED_FILES = frozenset({"shops.toml", "synonyms.toml", "rules.toml", "placeh
 
 
 def default_phrasebook_dirs() -> list[Path]:
-    """``QUICKREPLY_DIR``, else the user config dir if it has books, else the bundled books."""
+    """``QUICKREPLY_DIR``, else the team folder and the personal folder, else the user config
+    dir if it has books, else the bundled books."""
     if from_env := os.environ.get("QUICKREPLY_DIR"):
         return [Path(part).expanduser() for part in from_env.split(os.pathsep) if part]
+    if (team := team_folder()) is not None:
+        # A team folder (quickreply team join): the team's books, then the agent's own.
+        personal = personal_folder()
+        return [team, personal] if personal.is_dir() else [team]
     user_books = user_config_dir() / "phrasebooks"
     for candidate in (user_books, user_config_dir()):
         if has_books(candidate):
             return [candidate]
     return [bundled_phrasebooks()]
+
+
+TEAM_FILE = "team.toml"
+"""In the user config dir: ``folder = "…"``, the team folder `quickreply team join` cloned."""
+
+
+def personal_folder() -> Path:
+    """The agent's own books: loaded after the team folder, never pushed."""
+    return user_config_dir() / "phrasebooks"
+
+
+def team_folder() -> Path | None:
+    """The folder `quickreply team join` remembered, if it still exists."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((user_config_dir() / TEAM_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    folder = data.get("folder")
+    return Path(folder) if isinstance(folder, str) and Path(folder).is_dir() else None
+
+
+def remember_team_folder(folder: Path) -> Path:
+    """Write team.toml (a TOML basic string: json's escaping is valid TOML for a path)."""
+    import json
+
+    target = user_config_dir() / TEAM_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"folder = {json.dumps(str(folder), ensure_ascii=False)}\n", encoding="utf-8")
+    return target

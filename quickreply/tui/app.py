@@ -25,10 +25,11 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from .. import clipboard, store
+from .. import clipboard, store, team
 from ..clipwatch import ClipboardWatch, KnownReplies
 from ..learned import LearnedAnswers
 from ..library import Library, load
+from ..locations import team_folder
 from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..rules import SendCheck, load_rules
 from ..sanitize import visible
@@ -47,6 +48,7 @@ from .widgets.status_bar import cutoff_note
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
 CLOCK_INTERVAL = 15.0
+TEAM_PULL_INTERVAL = 180.0  # seconds between pulls of the team folder (quickreply team join)
 CLIPBOARD_POLL_INTERVAL = 0.2  # seconds between looks at the clipboard: ≤ 0.5 s to a query
 
 
@@ -157,6 +159,9 @@ class QuickReplyApp(App[None]):
         self._tell_if_history_off()
         self._load_learned()
         self._load_last_used()
+        if self.watching and self._team_folder() is not None:  # the file watch then reloads
+            self._team_pull()
+            self.set_interval(TEAM_PULL_INTERVAL, self._team_pull)
         if self._start_clipboard_watch:  # after the first frame: the status line exists then
             self.call_after_refresh(self.set_clipboard_watch, True, announce=False)
         if self.start_in_editor:
@@ -271,6 +276,27 @@ class QuickReplyApp(App[None]):
         screen.refresh_status()
         self.notify(T.reloaded, markup=False, timeout=3)
         self._announce_problems()
+
+    def _team_folder(self) -> Path | None:
+        """The team folder when it is among the loaded ones (not for `-d elsewhere`)."""
+        folder = team_folder()
+        loaded = {directory.absolute() for directory in self.library.directories}
+        return folder if folder is not None and folder.absolute() in loaded else None
+
+    @work(thread=True, exclusive=True, group="team")
+    def _team_pull(self) -> None:
+        """Pull the team's updates off the UI thread (fast-forward or per-reply merge; never
+        a push, never while local changes wait for `quickreply team sync`)."""
+        folder = self._team_folder()
+        if folder is None:
+            return
+        try:
+            result = team.sync(folder, commit=False, push=False, batch=True)
+        except team.TeamError:
+            return  # offline or no access: the next pull tries again; `team sync` says why
+        if result.incoming and not get_current_worker().is_cancelled:
+            message = T.team_updated.format(count=len(result.incoming))
+            self.call_from_thread(self.notify, message, markup=False, timeout=8)
 
     # --- copying ----------------------------------------------------------------------------------
 

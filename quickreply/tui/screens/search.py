@@ -167,7 +167,8 @@ class SearchScreen(Screen[None]):
         hits = self.quick.search(self.box.value, self.stage, RESULT_LIMIT)
         flagged = {hit.phrase.id for hit in hits if self.quick.send_check.errors(hit.phrase)}
         updated = {hit.phrase.id for hit in hits if self.quick.is_updated(hit.phrase)}
-        self.results.show(hits, keep, flagged, updated)
+        personal = {hit.phrase.id for hit in hits if self.quick.library.is_personal(hit.phrase)}
+        self.results.show(hits, keep, flagged, updated=updated, personal=personal)
         self.show_preview()
 
     def show_preview(self) -> None:
@@ -183,7 +184,11 @@ class SearchScreen(Screen[None]):
         values = sequence.values if sequence is not None and sequence.phrase.id == phrase.id else None
         pieces = self.quick.library.preview(phrase, shop=self.quick.shop, values=values, variant=self.variant)
         findings = [finding.message for finding in self.quick.send_check.errors(phrase)]
-        reply = with_findings(filled_reply(pieces), findings)
+        reply = filled_reply(pieces)
+        if self.quick.library.is_personal(phrase):
+            badge = (T.personal_badge, "bold $text-success")
+            reply = Content.assemble(badge, " ", (T.personal_note, "$text-muted"), "\n", reply)
+        reply = with_findings(reply, findings)
         preview.show(with_change(reply, self.quick.change_since_use(phrase)))
         total = len(phrase.wordings)
         if phrase.parts:  # no variants then: the line says where the sequence is

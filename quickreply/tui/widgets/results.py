@@ -31,7 +31,7 @@ UPDATED_STYLE = "bold $text-warning"
 """已更新: the team changed the text since this agent last used it."""
 
 
-def describe(hit: Hit, flagged: bool = False, updated: bool = False) -> Content:
+def describe(hit: Hit, flagged: bool = False, updated: bool = False, personal: bool = False) -> Content:
     """One result line. Titles are data from other shops: built as Content, never markup."""
     phrase = hit.phrase
     title = Content.styled(phrase.title, FLAGGED_STYLE) if flagged else Content(phrase.title)
@@ -44,6 +44,8 @@ def describe(hit: Hit, flagged: bool = False, updated: bool = False) -> Content:
         parts += [(T.learned_badge, "bold $text-accent"), " "]
     if updated:
         parts += [(T.updated_badge, UPDATED_STYLE), " "]
+    if personal:  # from the agent's own folder, beside the team's (quickreply team join)
+        parts += [(T.personal_badge, "bold $text-success"), " "]
     parts.append(title)
     if phrase.keys:
         parts += ["  ", ("/".join(phrase.keys), "$text-muted")]
@@ -64,7 +66,7 @@ class ResultList(OptionList, can_focus=False):
         self.hits: list[Hit] = []
         # OptionList caches each option's rendering by the Option object: handing it the same
         # object for the same line lets most keystrokes skip re-rendering unchanged rows.
-        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool, bool], Option] = {}
+        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool, bool, bool], Option] = {}
 
     def show(
         self,
@@ -72,6 +74,7 @@ class ResultList(OptionList, can_focus=False):
         keep: str | None = None,
         flagged: Collection[str] = (),
         updated: Collection[str] = (),
+        personal: Collection[str] = (),
     ) -> None:
         """Replace the results; keep the reply with id ``keep`` selected if it is still there.
         ``flagged``: ids of replies marked as possibly against the rules; ``updated``: ids of
@@ -80,15 +83,17 @@ class ResultList(OptionList, can_focus=False):
         if len(self._option_cache) > 2000:
             self._option_cache.clear()
         self.set_options(
-            self._option(hit, hit.phrase.id in flagged, hit.phrase.id in updated) for hit in hits
+            self._option(hit, hit.phrase.id in flagged, hit.phrase.id in updated, hit.phrase.id in personal)
+            for hit in hits
         )
         ids = [hit.phrase.id for hit in hits]
         self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
 
-    def _option(self, hit: Hit, flagged: bool, updated: bool = False) -> Option:
-        key = (hit.phrase.id, hit.title_spans, flagged, hit.reason == LEARNED, updated)
+    def _option(self, hit: Hit, flagged: bool, updated: bool = False, personal: bool = False) -> Option:
+        key = (hit.phrase.id, hit.title_spans, flagged, hit.reason == LEARNED, updated, personal)
         if (option := self._option_cache.get(key)) is None or option.prompt is None:
-            option = self._option_cache[key] = Option(describe(hit, flagged, updated), id=hit.phrase.id)
+            option = Option(describe(hit, flagged, updated, personal), id=hit.phrase.id)
+            self._option_cache[key] = option
         return option
 
     @property
