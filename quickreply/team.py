@@ -416,13 +416,13 @@ def _keep_branch(folder: Path, rev: str, clock: Callable[[], dt.datetime]) -> st
 def _export_stats(folder: Path) -> Path:
     from . import stats
 
-    exporter = getattr(stats, "export_summary", None)
-    if exporter is None:  # provided by stats --export (another part of this feature)
-        raise TeamError("这个版本还不能导出使用统计（stats.export_summary 缺失），未使用 --share-stats")
-    target = folder / USAGE_FOLDER / f"{agent_name(folder)}.json"
+    # Named by the summary's own agent id (agent.toml, else user@host), so `stats --team`
+    # finds one file per agent under the name it reports.
+    name = re.sub(r"[^\w.@-]+", "-", stats.agent_id()).strip("-.") or agent_name(folder)
+    target = folder / USAGE_FOLDER / f"{name}.json"
     try:
         target.parent.mkdir(exist_ok=True)
-        exporter(target)
+        stats.export_summary(target)
     except Exception as error:  # a locked or broken usage record: say so, sync nothing half-done
         raise TeamError(f"无法导出使用统计：{error}；未同步（不加 --share-stats 可照常同步）") from None
     return target

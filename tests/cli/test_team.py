@@ -311,9 +311,10 @@ def test_share_stats_places_this_agents_summary_under_usage(
         path.write_text(json.dumps({"copies": {"refund-window": 3}}), encoding="utf-8")
 
     monkeypatch.setattr(stats, "export_summary", export_summary, raising=False)
+    monkeypatch.setattr(stats, "agent_id", lambda: "wang@pc-3")  # the summary's own agent id
     result = team_module.sync(agent.folder, share_stats=True)
-    assert result.pushed and result.shared_stats == agent.folder / "usage" / "agent.json"
-    shared = json.loads(remote_text(bare, "usage/agent.json", agent.env))
+    assert result.pushed and result.shared_stats == agent.folder / "usage" / "wang@pc-3.json"
+    shared = json.loads(remote_text(bare, "usage/wang@pc-3.json", agent.env))
     assert shared == {"copies": {"refund-window": 3}}
     assert result.committed == []  # no reply changed: the message says files were updated
     assert "更新话术文件" in agent.git("log", "-1", "--format=%s")
