@@ -805,6 +805,8 @@ def cmd_team_sync(args: argparse.Namespace) -> int:
     from . import team
     from .locations import team_folder
 
+    if args.dir and len(args.dir) > 1:
+        raise UsageError("team sync 一次只同步一个团队目录：请只给一个 -d")
     folder = Path(args.dir[0]) if args.dir else team_folder()
     if folder is None:
         raise UsageError("还没有团队文件夹：先运行 quickreply team join URL 文件夹，或用 -d 指定")
@@ -827,7 +829,10 @@ def cmd_team_sync(args: argparse.Namespace) -> int:
         print(f"冲突：{conflict.id}（{conflict.book}）本地和团队都改了，书里保留团队的版本。",
               file=sys.stderr)
         if conflict.mine or conflict.theirs:
-            print(f"  团队：{conflict.theirs}\n  本地：{conflict.mine}", file=sys.stderr)
+            # Each text's later lines indented under its label: multi-line replies stay apart.
+            theirs = conflict.theirs.replace("\n", "\n        ")
+            mine = conflict.mine.replace("\n", "\n        ")
+            print(f"  团队：{theirs}\n  本地：{mine}", file=sys.stderr)
     if result.conflicts:
         branch = result.kept_branch
         print(f"本地版本保存在分支 {branch}（git -C {result.folder} show {branch}:文件名）", file=sys.stderr)

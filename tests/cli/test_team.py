@@ -380,3 +380,11 @@ def test_a_merge_that_cannot_be_written_leaves_the_local_commit_as_it_was(
     done = agent.sync()  # and the next sync just works
     assert done.returncode == 0, done.stderr
     assert "15天" in (agent.folder / "after.toml").read_text(encoding="utf-8")
+
+
+def test_team_sync_refuses_two_folders() -> None:
+    """`-d A -d B` synced A and ignored B without a word."""
+    from .test_cli import run
+
+    done = run("team", "sync", "-d", "/nonexistent/a", "-d", "/nonexistent/b")
+    assert done.returncode == 2 and "只给一个 -d" in done.stderr
