@@ -74,7 +74,7 @@ CASES = [
     ("能开发票吗", "invoice-yes"),  # invoices
     ("发票什么时候寄", "invoice-when"),
     ("公司报销要发票", "invoice-company"),
-    ("加个微信聊吧", "no-offline-pay"),  # off the platform
+    ("加个微信聊吧", "no-offline-contact"),  # off the platform (its own reply since issue 10)
     ("可以退货吗", "return-7day"),  # after-sale
     ("退款多久到账", "refund-when"),
     ("运费险怎么赔", "return-insurance"),
