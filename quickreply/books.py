@@ -12,11 +12,12 @@ import fnmatch
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from . import schema
 from .locations import RESERVED_FILES, bundled_data
@@ -156,8 +157,10 @@ def parse_toml(path: Path, raw_bytes: bytes) -> tuple[dict[str, Any] | None, str
         message = "文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8"
         return None, "", Problem(path, line, message, code="encoding")
     try:
-        return tomllib.loads(raw), raw, None
-    except tomllib.TOMLDecodeError as error:
+        # tomli is the parser tomllib was made from, shipped compiled (mypyc): the same
+        # results and messages, 2-3x faster on big books.
+        return tomli.loads(raw), raw, None
+    except tomli.TOMLDecodeError as error:
         text = str(error)
         position = _TOML_POSITION.search(text)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (1, None)

@@ -37,6 +37,8 @@ MAX_LENGTH = 300
 """Replies longer than this are hard to read in a chat window; split them."""
 NEAR_DUPLICATE = 92
 """rapidfuzz ratio (0-100) from which two replies count as near-duplicates."""
+FEW_CANDIDATES = 64
+"""Above this many candidates a text's scores are computed in one rapidfuzz call."""
 BRUTE_FORCE_FACTOR = 1 / 1000
 """near_duplicate_pairs scores every text in the length window when there are at most this
 times length³ of them (about what the pass-join probes of that length cost)."""
@@ -521,11 +523,17 @@ def near_duplicate_pairs(texts: Sequence[str], cutoff: float) -> list[tuple[int,
                 for found in [get(text[offset : offset + size]) for offset in range(first, last + 1)]:
                     if found is not None:
                         candidates.update(found)
-            # A ratio() call each: for the few dozen candidates a text has, faster than extract().
-            for other in candidates:
-                if ratio(text, texts[other], score_cutoff=cutoff) >= cutoff:
-                    pairs.append((min(current, other), max(current, other)))
-            others = []
+            if len(candidates) <= FEW_CANDIDATES:
+                # A ratio() call each: for a few dozen candidates, faster than extract().
+                for other in candidates:
+                    if ratio(text, texts[other], score_cutoff=cutoff) >= cutoff:
+                        pairs.append((min(current, other), max(current, other)))
+                others = []
+            else:
+                # Replies built from the same stock phrases share segments with thousands of
+                # others: score them in one C++ call, as for a whole window.
+                others = list(candidates)
+                choices = [texts[other] for other in others]
         if others:
             # One call for the whole window: rapidfuzz prepares ``text`` once.
             scored = process.extract(text, choices, scorer=ratio, score_cutoff=cutoff, limit=None)
