@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ..unit.test_calendar import SEAFOOD_SHOP
 from .test_cli import assert_no_traceback, run
 
 BOOK = """
@@ -19,14 +20,7 @@ title = "什么时候发"
 text = "亲，您的订单{ship_day}发出（{ship_date}），预计{ship_date+3}前送达。今天是{today}，三天后{today+3}。"
 keys = ["fh"]
 """
-SHOPS = """
-[[shop]]
-shop_name = "海鲜旗舰店"
-cutoff = "14:00"
-cutoffs = { sat = "12:00" }
-no_ship_days = ["sun"]
-closed = [ { from = 2027-02-03, to = 2027-02-12, reason = "春节停发" } ]
-
+SHOPS = SEAFOOD_SHOP + """
 [[shop]]
 shop_name = "老店"
 cutoff = "16:00"

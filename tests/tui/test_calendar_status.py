@@ -12,16 +12,10 @@ from quickreply.tui.app import CLOCK_INTERVAL, make_app
 from quickreply.tui.widgets.preview import Preview
 from quickreply.tui.widgets.status_bar import StatusBar, cutoff_note
 
+from ..unit.test_calendar import SEAFOOD_SHOP
 from .conftest import RecordingClipboard
 
-SHOPS = """
-[[shop]]
-shop_name = "海鲜旗舰店"
-cutoff = "14:00"
-cutoffs = { sat = "12:00" }
-no_ship_days = ["sun"]
-closed = [ { from = 2027-02-03, to = 2027-02-12, reason = "春节停发" } ]
-"""
+SHOPS = SEAFOOD_SHOP
 
 
 def status_text(app) -> str:

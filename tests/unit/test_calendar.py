@@ -133,14 +133,17 @@ def test_outlook(now: str, kind: str, fields: dict[str, str]) -> None:
     assert {name: getattr(today, name) for name in fields} == fields
 
 
-SHOPS = """
+SEAFOOD_SHOP = """
 [[shop]]
 shop_name = "海鲜旗舰店"
 cutoff = "14:00"
 cutoffs = { sat = "12:00" }
 no_ship_days = ["sun"]
 closed = [ { from = 2027-02-03, to = 2027-02-12, reason = "春节停发" } ]
+"""
+"""shops.toml for the SEAFOOD calendar: 14:00, Saturday 12:00, no Sunday, 春节 closed."""
 
+SHOPS = SEAFOOD_SHOP + """
 [[shop]]
 shop_name = "坏日历"
 cutoff = "14:00"
