@@ -378,25 +378,25 @@ class SearchScreen(Screen[None]):
         self.app.push_screen(FillForm(missing, prefill, phrase.title, specs), filled)
 
     def _copy(self, phrase: Phrase, variant: int, query: str, values: dict[str, str]) -> None:
-        if phrase.parts:
-            self._start_sequence(phrase, query, values)
-            return
-        reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
         self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
         lesson, top = self._lesson(query)
+        if phrase.parts:
+            self._start_sequence(phrase, query, values, top=top, lesson=lesson)
+            return
+        reply = self.quick.library.render(phrase, shop=self.quick.shop, values=values, variant=variant)
         self.quick.copy_reply(reply.text, phrase, query, top=top, lesson=lesson)
         self.box.value = ""  # ready for the next buyer
 
     # --- sequences ------------------------------------------------------------------------------
 
-    def _start_sequence(self, phrase: Phrase, query: str, values: dict[str, str]) -> None:
+    def _start_sequence(
+        self, phrase: Phrase, query: str, values: dict[str, str], *, top: str, lesson: str | None
+    ) -> None:
         """Fill every part now (the values were asked once, for all of them), copy the first
         and count the use; the query stays in the box, so the next Enter copies part 2."""
         parts = self.quick.library.render_parts(phrase, shop=self.quick.shop, values=values)
-        self.quick.last_values.update(self.quick.library.placeholders.reusable(values))  # never fresh ones
         self.sequence = SequenceCopy(phrase, [part.text for part in parts], query, values=dict(values))
         status = self.sequence.status()
-        lesson, top = self._lesson(query)
         self.quick.copy_reply(parts[0].text, phrase, query, top=top, notice=status, lesson=lesson)
         self.show_preview()
 
