@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Phrase
+from .model import Phrase, Stage
 from .sanitize import visible
 
 _SINCE = re.compile(r"^(\d+)([dhw])$")
@@ -87,6 +88,21 @@ def bar(value: int, most: int, width: int = 20) -> str:
     return "█" * max(1, round(width * value / max(1, most))) if value else ""
 
 
+def stage_name(value: str) -> str:
+    """售前 for a recorded ``pre-sale``; a value this version does not know (from another
+    agent's newer record) is shown as recorded, through :func:`visible`."""
+    try:
+        return Stage(value).label
+    except ValueError:
+        return visible(value)
+
+
+def _pad(text: str, cells: int) -> str:
+    """``text`` padded to ``cells`` terminal columns (a Chinese character takes two)."""
+    width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, cells - width)
+
+
 def report(stats: Stats) -> str:
     """The statistics as text with bars, for the terminal and the statistics screen.
 
@@ -104,7 +120,7 @@ def report(stats: Stats) -> str:
     lines += [f"  {c:>5}  {visible(q)}" for q, c in stats.no_copy_queries[:20]] or ["  （没有记录）"]
     stage_most = max(stats.by_stage.values(), default=1)
     lines += ["", "按阶段："] + [
-        f"  {visible(k):<10} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()
+        f"  {_pad(stage_name(k), 10)} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()
     ]
     hour_most = max(stats.by_hour.values(), default=1)
     lines += ["", "按小时："] + [f"  {h:02}:00 {c:>5}  {bar(c, hour_most)}" for h, c in stats.by_hour.items()]

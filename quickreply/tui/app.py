@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
-from textual.app import App
+from textual import events, on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hits, Provider
 from textual.command import Hit as PaletteHit
 from textual.content import Content
 from textual.notifications import SeverityLevel
@@ -38,6 +39,8 @@ from ..textdiff import Piece, change_pieces
 from ..usage import LastUsedTexts, UsageLog, mask_digits
 from ..usage import default_path as default_usage_path
 from ..watch import snapshot
+from .commands import SCREENSHOT, command_palette, system_commands, theme_palette
+from .keys import key_display
 from .screens.help import HelpScreen
 from .screens.manual_copy import ManualCopyScreen
 from .screens.problems import ProblemsScreen
@@ -82,22 +85,22 @@ class QuickReplyApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = T.app_title
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "show_help", T.key_help, id="app.help", tooltip=T.tip_help),
+        Binding("f3", "open_editor", T.key_edit, id="app.edit", tooltip=T.tip_edit),
+        Binding("f6", "show_stats", T.key_stats, id="app.stats", tooltip=T.tip_stats),
+        Binding("f2", "show_problems", T.key_problems, id="app.problems", tooltip=T.tip_problems),
+        Binding("f4", "next_shop", T.key_shop, id="app.next-shop", tooltip=T.tip_shop),
+        Binding("ctrl+q", "quit", T.key_quit, id="app.quit", tooltip=T.tip_quit),
+        # Ours, so the footer shows "^P 命令" rather than Textual's own "palette" binding.
         Binding(
-            "f1", "show_help", T.key_help, id="app.help", tooltip="显示全部快捷键（搜索框为空时也可按 ?）"
+            "ctrl+p",
+            "command_palette",
+            T.key_palette,
+            id="app.palette",
+            show=False,
+            priority=True,
+            tooltip=T.tip_palette,
         ),
-        Binding("f3", "open_editor", T.key_edit, id="app.edit", tooltip="编辑短语书（主管用）"),
-        Binding(
-            "f6", "show_stats", T.key_stats, id="app.stats", tooltip="使用统计：常用、没用过、搜了没复制"
-        ),
-        Binding("f2", "show_problems", T.key_problems, id="app.problems", tooltip="短语书的错误和警告"),
-        Binding(
-            "f4",
-            "next_shop",
-            T.key_shop,
-            id="app.next-shop",
-            tooltip="切换店铺（也可在命令面板 Ctrl+P 中选）",
-        ),
-        Binding("ctrl+q", "quit", T.key_quit, id="app.quit", tooltip="退出"),
     ]
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ShopCommands}
@@ -445,10 +448,8 @@ class QuickReplyApp(App[None]):
             if answer == "quit":
                 self.exit()
 
-        question = "有未保存的修改，退出就会丢失。"
-        self.push_screen(
-            ConfirmScreen(question, [("stay", "留下继续编辑"), ("quit", "不保存，退出")]), decided
-        )
+        question = T.quit_unsaved
+        self.push_screen(ConfirmScreen(question, [("stay", T.quit_stay), ("quit", T.quit_anyway)]), decided)
 
     def action_open_editor(self) -> None:
         from .screens.editor import EditorScreen, open_editor
@@ -535,6 +536,38 @@ class QuickReplyApp(App[None]):
         if self.usage is not None:
             self.usage.close()
 
+    # --- keys and command palette (in the agent's language) ---------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        return key_display(binding)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        return system_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(command_palette())
+
+    def search_themes(self) -> None:
+        self.push_screen(theme_palette())
+
+    def save_screenshot_svg(self) -> None:
+        """The palette's 截图: like Textual's, told in Chinese (see _screenshot_delivered)."""
+        name = f"{self.title}_{dt.datetime.now():%Y-%m-%dT%H_%M_%S}.svg"
+        self.deliver_text(
+            io.StringIO(self.export_screenshot()), save_filename=name, open_method="browser", name=SCREENSHOT
+        )
+
+    @on(events.DeliveryComplete)
+    def _screenshot_delivered(self, event: events.DeliveryComplete) -> None:
+        if event.name == SCREENSHOT:
+            self.notify(T.screenshot_saved.format(path=event.path or event.key), markup=False)
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == SCREENSHOT:
+            self.notify(T.screenshot_failed, severity="error", markup=False)
+
 
 @functools.lru_cache(maxsize=64)
 def _change(before: str, now: str) -> tuple[Piece, ...]:
@@ -574,9 +607,8 @@ def make_app(
             usage = UsageLog()
         except (OSError, sqlite3.Error) as error:
             # Usage ranking is a nicety: a read-only home must not keep the agent from working.
-            library.problems.append(
-                Problem(default_usage_path(), 1, f"无法打开使用记录：{error}", Severity.WARNING, "usage")
-            )
+            message = T.usage_unavailable.format(error=error)
+            library.problems.append(Problem(default_usage_path(), 1, message, Severity.WARNING, "usage"))
     return QuickReplyApp(
         library,
         shop=shop,

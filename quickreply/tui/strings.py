@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # Placeholder names in Chinese live in the core (handbook exports use them too); re-exported.
 from ..labels import PLACEHOLDER_LABELS as PLACEHOLDER_LABELS
 from ..labels import placeholder_label as placeholder_label
+from ..model import Stage
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,10 @@ class Strings:
     # Bindings (descriptions shown in the footer and the help screen)
     key_copy: str = "复制"
     key_clear: str = "清空"
-    key_stage: str = "切换阶段"
+    key_stage: str = "阶段"
     key_stage_back: str = "上一阶段"
     key_variant: str = "换个说法"
-    key_shop: str = "切换店铺"
+    key_shop: str = "店铺"
     key_edit: str = "编辑"
     key_stats: str = "统计"
     key_help: str = "帮助"
@@ -106,6 +107,77 @@ class Strings:
     clipboard_not_replaced: str = (
         "剪贴板有新的买家消息，但搜索框里是你输入的内容，没有替换（按 Esc 清空后显示）"
     )
+    # --- keys ---
+    # Tooltips of the keys (shown on hover and in F1 help)
+    tip_help: str = "显示全部快捷键（搜索框为空时也可按 ?）"
+    tip_edit: str = "编辑短语书（主管用）"
+    tip_stats: str = "使用统计：常用、没用过、搜了没复制"
+    tip_problems: str = "短语书的错误和警告"
+    tip_shop: str = "切换店铺（也可在命令面板 Ctrl+P 中选）"
+    tip_quit: str = "退出快捷回复（有未保存的修改时先询问）"
+    tip_copy: str = "复制选中的回复（缺信息时先询问）"
+    tip_clear: str = "清空搜索框"
+    tip_stage: str = "全部 → 售前 → 售中 → 售后"
+    tip_stage_back: str = "反向切换阶段"
+    tip_variant: str = "同一回复的其他说法"
+    tip_forget: str = "选中的回复不再因学到的买家说法排在前面（忘记这些说法）"
+    tip_up: str = "上一条结果"
+    tip_down: str = "下一条结果"
+    tip_page_up: str = "上一页结果"
+    tip_page_down: str = "下一页结果"
+    tip_clipboard_watch: str = "开/关：在聊天窗口复制买家的消息，这里自动搜索并选中最合适的回复（同 --watch）"
+    tip_close: str = "关闭"
+    tip_close_help: str = "关闭帮助"
+    tip_close_stats: str = "关闭统计"
+    tip_fill_cancel: str = "取消，不复制"
+    tip_fill_down: str = "下一个选项（或下一项）"
+    tip_fill_up: str = "上一个选项（或上一项）"
+    tip_guard_yes: str = "仍要复制这条回复"
+    tip_guard_no: str = "不复制，回到搜索框"
+    tip_palette: str = "命令面板：切换店铺、统计、主题、截图……"
+    key_close: str = "关闭"
+    key_cancel: str = "取消"
+    key_palette: str = "命令"
+    # Stage names (the core's labels are Chinese; these follow the language)
+    stage_pre_sale: str = "售前"
+    stage_in_sale: str = "售中"
+    stage_after_sale: str = "售后"
+    # Quitting with unsaved edits
+    quit_unsaved: str = "有未保存的修改，退出就会丢失。"
+    quit_stay: str = "留下继续编辑"
+    quit_anyway: str = "不保存，退出"
+    usage_unavailable: str = "无法打开使用记录：{error}"
+    # Statistics screen (F6)
+    stats_title: str = "使用统计（本机）"
+    stats_off: str = "使用记录已关闭（--no-history），没有统计。"
+    stats_unreadable: str = "无法读取使用记录：{error}"
+    stats_hint: str = "Esc 关闭 · 合并多位客服的记录：quickreply stats --merge 文件…"
+    # Help screen (F1)
+    help_app_keys: str = "所有界面"
+    help_screen_keys: str = "本界面"
+    # Command palette (Ctrl+P) and its system commands
+    palette_placeholder: str = "搜索命令…"
+    themes_placeholder: str = "搜索主题…"
+    command_theme: str = "主题"
+    command_theme_help: str = "更换界面配色"
+    command_quit: str = "退出"
+    command_quit_help: str = "退出快捷回复（有未保存的修改时先询问）"
+    command_keys: str = "显示快捷键"
+    command_keys_help: str = "列出本界面的全部快捷键（F1）"
+    command_minimize: str = "还原"
+    command_minimize_help: str = "恢复正常大小"
+    command_screenshot: str = "截图"
+    command_screenshot_help: str = "把当前屏幕存成 SVG 图片（下载文件夹）"
+    command_problems: str = "短语书问题"
+    command_problems_help: str = "短语书的错误和警告（F2）"
+    command_edit: str = "编辑短语书"
+    command_edit_help: str = "新建、修改、删除回复（F3，主管用）"
+    command_stats: str = "使用统计"
+    command_stats_help: str = "常用、没用过、搜了没复制（F6）"
+    command_clipboard_watch: str = "监听剪贴板（开/关）"
+    command_clipboard_watch_help: str = "在聊天窗口复制买家的消息，这里自动搜索（F7）"
+    screenshot_saved: str = "截图已保存：{path}"
+    screenshot_failed: str = "截图保存失败"
 
 
 ENGLISH = Strings(
@@ -196,9 +268,86 @@ ENGLISH = Strings(
     ),
     clipboard_not_replaced="A new buyer message is on the clipboard, but you are typing; not replaced "
     "(Esc shows it)",
+    # --- keys ---
+    tip_help="Show every key (or ? in the empty search box)",
+    tip_edit="Edit the phrasebooks (for leads)",
+    tip_stats="Usage: most used, never used, searched but not copied",
+    tip_problems="Errors and warnings in the phrasebooks",
+    tip_shop="Switch shop (also in the command palette, Ctrl+P)",
+    tip_quit="Quit (asks first with unsaved edits)",
+    tip_copy="Copy the selected reply (asks for missing details first)",
+    tip_clear="Clear the search box",
+    tip_stage="All → pre-sale → in-sale → after-sale",
+    tip_stage_back="Previous stage",
+    tip_variant="Another wording of the same reply",
+    tip_forget="Stop ranking the selected reply first for learned buyer wordings (forget them)",
+    tip_up="Previous result",
+    tip_down="Next result",
+    tip_page_up="Previous page of results",
+    tip_page_down="Next page of results",
+    tip_clipboard_watch="On/off: copy a buyer's message in the chat and it is searched here (like --watch)",
+    tip_close="Close",
+    tip_close_help="Close the help",
+    tip_close_stats="Close the statistics",
+    tip_fill_cancel="Cancel, copy nothing",
+    tip_fill_down="Next choice (or next field)",
+    tip_fill_up="Previous choice (or previous field)",
+    tip_guard_yes="Copy this reply anyway",
+    tip_guard_no="Don't copy; back to the search box",
+    tip_palette="Command palette: shops, statistics, theme, screenshot…",
+    key_close="Close",
+    key_cancel="Cancel",
+    key_palette="Commands",
+    stage_pre_sale="Pre-sale",
+    stage_in_sale="In-sale",
+    stage_after_sale="After-sale",
+    quit_unsaved="There are unsaved edits; quitting loses them.",
+    quit_stay="Stay and keep editing",
+    quit_anyway="Quit without saving",
+    usage_unavailable="Cannot open the usage record: {error}",
+    stats_title="Usage statistics (this computer)",
+    stats_off="Usage history is off (--no-history): no statistics.",
+    stats_unreadable="Cannot read the usage record: {error}",
+    stats_hint="Esc closes · to merge several agents' records: quickreply stats --merge FILE…",
+    help_app_keys="Everywhere",
+    help_screen_keys="This screen",
+    palette_placeholder="Search commands…",
+    themes_placeholder="Search themes…",
+    command_theme="Theme",
+    command_theme_help="Change the colours",
+    command_quit="Quit",
+    command_quit_help="Quit (asks first with unsaved edits)",
+    command_keys="Show keys",
+    command_keys_help="List every key of this screen (F1)",
+    command_minimize="Restore",
+    command_minimize_help="Back to normal size",
+    command_screenshot="Screenshot",
+    command_screenshot_help="Save the screen as an SVG picture (Downloads folder)",
+    command_problems="Phrasebook problems",
+    command_problems_help="Errors and warnings in the phrasebooks (F2)",
+    command_edit="Edit phrasebooks",
+    command_edit_help="Add, change, delete replies (F3, for leads)",
+    command_stats="Usage statistics",
+    command_stats_help="Most used, never used, searched but not copied (F6)",
+    command_clipboard_watch="Watch clipboard (on/off)",
+    command_clipboard_watch_help="Copy a buyer's message in the chat and it is searched here (F7)",
+    screenshot_saved="Screenshot saved: {path}",
+    screenshot_failed="Could not save the screenshot",
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()
+
+
+def stage_name(stage: Stage | None) -> str:
+    """售前/售中/售后 (Pre-sale… in English), 全部 for no stage: in the language of the UI."""
+    if stage is None:
+        return T.all_stages
+    names = {
+        Stage.PRE_SALE: T.stage_pre_sale,
+        Stage.IN_SALE: T.stage_in_sale,
+        Stage.AFTER_SALE: T.stage_after_sale,
+    }
+    return names[stage]
 
 
 @dataclass(frozen=True)

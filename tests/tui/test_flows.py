@@ -239,9 +239,13 @@ async def test_help_lists_every_key(make: AppFactory) -> None:
         await pilot.press("?")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-keys").visual)
-        for description in ("复制", "清空", "切换阶段", "换个说法", "切换店铺", "帮助", "问题", "退出"):
+        keys = [str(key.visual) for key in app.screen.query(".help-key")]
+        text = "\n".join(str(meaning.visual) for meaning in app.screen.query(".help-meaning"))
+        meanings = ("复制", "清空", "阶段", "换个说法", "店铺", "帮助", "问题", "统计", "退出", "命令")
+        for description in meanings:
             assert description in text
+        for key in ("Enter", "Esc", "Tab", "^N", "F1", "F2", "F3", "F4", "F6", "F7", "F8", "^P", "^Q"):
+            assert keys.count(key) == 1, key  # each key once, named as on the keycap
         await pilot.press("escape", "f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

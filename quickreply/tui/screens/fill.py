@@ -65,9 +65,9 @@ class FillForm(ModalScreen[dict[str, str] | None]):
     Esc returns None: nothing is copied."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", T.key_clear, id="fill.cancel", tooltip="取消，不复制"),
-        Binding("down", "move(1)", T.key_down, id="fill.down", show=False, tooltip="下一个选项（或下一项）"),
-        Binding("up", "move(-1)", T.key_up, id="fill.up", show=False, tooltip="上一个选项（或上一项）"),
+        Binding("escape", "cancel", T.key_cancel, id="fill.cancel", tooltip=T.tip_fill_cancel),
+        Binding("down", "move(1)", T.key_down, id="fill.down", show=False, tooltip=T.tip_fill_down),
+        Binding("up", "move(-1)", T.key_up, id="fill.up", show=False, tooltip=T.tip_fill_up),
     ]
 
     def __init__(

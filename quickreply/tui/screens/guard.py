@@ -50,10 +50,10 @@ class CopyGuardScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "answer(True)", T.key_guard_yes, id="guard.yes", tooltip="仍要复制这条回复"),
-        Binding("y", "answer(True)", T.key_guard_yes, id="guard.yes-y", show=False, tooltip="仍要复制"),
-        Binding("escape", "answer(False)", T.key_guard_no, id="guard.no", tooltip="不复制，回到搜索框"),
-        Binding("n", "answer(False)", T.key_guard_no, id="guard.no-n", show=False, tooltip="不复制"),
+        Binding("enter", "answer(True)", T.key_guard_yes, id="guard.yes", tooltip=T.tip_guard_yes),
+        Binding("y", "answer(True)", T.key_guard_yes, id="guard.yes-y", show=False, tooltip=T.tip_guard_yes),
+        Binding("escape", "answer(False)", T.key_guard_no, id="guard.no", tooltip=T.tip_guard_no),
+        Binding("n", "answer(False)", T.key_guard_no, id="guard.no-n", show=False, tooltip=T.tip_guard_no),
     ]
 
     def __init__(self, findings: list[str]) -> None:

@@ -1,4 +1,8 @@
-"""Every key, read from the bindings themselves so the list can never drift from the keys."""
+"""Every key, read from the bindings themselves so the list can never drift from the keys.
+
+Each key is listed once, with the meaning it has on the screen F1 was pressed on: when the
+screen and the app bind the same key, the screen's binding is the one that runs (listed first
+by the caller), so the app's loses that key here too."""
 
 from __future__ import annotations
 
@@ -6,17 +10,31 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from ..keys import key_display
 from ..strings import T
+
+
+def help_rows(bindings: list[Binding]) -> list[tuple[str, Binding]]:
+    """(keys shown, binding) per binding, each key once: a key bound again later is left out
+    of the later binding, and a binding with no key left is not listed."""
+    seen: set[str] = set()
+    rows: list[tuple[str, Binding]] = []
+    for binding in bindings:
+        keys = [key.strip() for key in binding.key.split(",") if key.strip() and key.strip() not in seen]
+        seen.update(keys)
+        if keys:
+            rows.append((" / ".join(key_display(Binding(key, binding.action)) for key in keys), binding))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,q", "dismiss", T.key_quit, id="help.close", tooltip="关闭帮助")
+        Binding("escape,f1,q", "dismiss", T.key_close, id="help.close", tooltip=T.tip_close_help)
     ]
 
     def __init__(self, bindings: list[Binding]) -> None:
@@ -24,18 +42,23 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        rows = []
-        for binding in self.bindings:
-            keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in binding.key.split(","))
-            rows.append(
-                Content.assemble(
-                    (f"{keys:>10}", "bold $text-accent"),
-                    "  ",
-                    binding.description,
-                    ("  " + binding.tooltip if binding.tooltip else "", "$text-muted"),
-                )
-            )
+        rows = help_rows(self.bindings)
+        screen_rows = [row for row in rows if not (row[1].id or "").startswith("app.")]
+        app_rows = [row for row in rows if (row[1].id or "").startswith("app.")]
         with Vertical(id="help-dialog"):
             yield Label(Content(T.help_title), classes="dialog-title")
-            yield Static(Content("\n").join(rows), id="help-keys")
-            yield Label(T.help_hint, classes="dialog-hint")
+            with VerticalScroll(id="help-scroll"):
+                parts = [(T.help_screen_keys, screen_rows), (T.help_app_keys, app_rows)]
+                for number, (heading, part) in enumerate((heading, part) for heading, part in parts if part):
+                    yield Label(Content(heading), classes="help-heading -later" if number else "help-heading")
+                    with Grid(classes="help-keys"):
+                        for keys, binding in part:
+                            yield Static(Content(keys), classes="help-key")
+                            yield Static(
+                                Content.assemble(
+                                    (binding.description, "bold"),
+                                    ("  " + binding.tooltip if binding.tooltip else "", "$text-muted"),
+                                ),
+                                classes="help-meaning",
+                            )
+            yield Label(Content(T.help_hint), classes="dialog-hint")

@@ -15,7 +15,7 @@ from ..strings import T
 
 class ManualCopyScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", T.key_quit, id="manual.close", tooltip="关闭")
+        Binding("escape", "dismiss", T.key_close, id="manual.close", tooltip=T.tip_close)
     ]
 
     def __init__(self, text: str, reason: str) -> None:

@@ -19,7 +19,7 @@ SEVERITY_STYLES = {Severity.ERROR: "bold $text-error", Severity.WARNING: "$text-
 
 class ProblemsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f2,q", "dismiss", T.key_quit, id="problems.close", tooltip="关闭")
+        Binding("escape,f2,q", "dismiss", T.key_close, id="problems.close", tooltip=T.tip_close)
     ]
 
     def __init__(self, problems: list[Problem]) -> None:

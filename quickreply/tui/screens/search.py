@@ -14,14 +14,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Tab, Tabs
+from textual.widgets import Input, Label, Tab, Tabs
 
 from ...library import LEARNED
 from ...model import Phrase, Stage
 from ...search import Hit
 from ...template import MalformedTemplateError
 from ...usage import is_wording
-from ..strings import T
+from ..strings import T, stage_name
+from ..widgets.key_footer import KeyFooter
 from ..widgets.preview import Preview, filled_reply, with_change, with_findings
 from ..widgets.results import ResultList
 from ..widgets.search_box import SearchBox
@@ -37,7 +38,7 @@ RESULT_LIMIT = 20
 
 
 def stage_label(stage: Stage | None) -> str:
-    return stage.label if stage else T.all_stages
+    return stage_name(stage)
 
 
 @dataclass
@@ -62,23 +63,19 @@ class SequenceCopy:
 
 class SearchScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "copy_reply", T.key_copy, id="search.copy", tooltip="复制选中的回复（缺信息时先询问）"
-        ),
-        Binding("escape", "clear_query", T.key_clear, id="search.clear", tooltip="清空搜索框"),
-        Binding(
-            "tab", "next_stage", T.key_stage, id="search.next-stage", tooltip="全部 → 售前 → 售中 → 售后"
-        ),
+        Binding("enter", "copy_reply", T.key_copy, id="search.copy", tooltip=T.tip_copy),
+        Binding("escape", "clear_query", T.key_clear, id="search.clear", tooltip=T.tip_clear),
+        Binding("tab", "next_stage", T.key_stage, id="search.next-stage", tooltip=T.tip_stage),
         Binding(
             "shift+tab",
             "previous_stage",
             T.key_stage_back,
             id="search.previous-stage",
             show=False,
-            tooltip="反向切换阶段",
+            tooltip=T.tip_stage_back,
         ),
         Binding(
-            "ctrl+n", "next_variant", T.key_variant, id="search.next-variant", tooltip="同一回复的其他说法"
+            "ctrl+n", "next_variant", T.key_variant, id="search.next-variant", tooltip=T.tip_variant
         ),
         Binding(
             "f8",
@@ -86,21 +83,20 @@ class SearchScreen(Screen[None]):
             T.key_forget,
             id="search.forget-learned",
             show=False,
-            tooltip="选中的回复不再因学到的买家说法排在前面（忘记这些说法）",
+            tooltip=T.tip_forget,
         ),
-        Binding("up", "move(-1)", T.key_up, id="search.up", show=False, tooltip="上一条结果"),
-        Binding("down", "move(1)", T.key_down, id="search.down", show=False, tooltip="下一条结果"),
-        Binding("pageup", "page(-1)", T.key_page_up, id="search.page-up", show=False, tooltip="上一页结果"),
+        Binding("up", "move(-1)", T.key_up, id="search.up", show=False, tooltip=T.tip_up),
+        Binding("down", "move(1)", T.key_down, id="search.down", show=False, tooltip=T.tip_down),
+        Binding("pageup", "page(-1)", T.key_page_up, id="search.page-up", show=False, tooltip=T.tip_page_up),
         Binding(
-            "pagedown", "page(1)", T.key_page_down, id="search.page-down", show=False, tooltip="下一页结果"
+            "pagedown", "page(1)", T.key_page_down, id="search.page-down", show=False, tooltip=T.tip_page_down
         ),
         Binding(
             "f7",
             "toggle_clipboard_watch",
             T.key_clipboard_watch,
             id="search.clipboard-watch",
-            show=False,  # at 80 columns it would push F1 帮助 out of the footer; F1 lists it
-            tooltip="开/关：在聊天窗口复制买家的消息，这里自动搜索并选中最合适的回复（同 --watch）",
+            tooltip=T.tip_clipboard_watch,  # shown when the footer has room (KeyFooter)
         ),
     ]
 
@@ -135,7 +131,7 @@ class SearchScreen(Screen[None]):
             with Vertical(id="preview-pane"):
                 yield Preview(id="preview")
                 yield Label("", id="variant")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stages", Tabs).can_focus = False

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ...stats import compute, report
+from ..strings import T
 
 if TYPE_CHECKING:
     from ..app import QuickReplyApp
@@ -20,22 +21,20 @@ if TYPE_CHECKING:
 
 class StatsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f6,q", "dismiss", "关闭", id="stats.close", tooltip="关闭统计")
+        Binding("escape,f6,q", "dismiss", T.key_close, id="stats.close", tooltip=T.tip_close_stats)
     ]
 
     def compose(self) -> ComposeResult:
         app: QuickReplyApp = self.app  # type: ignore[assignment]
         if app.usage is None:
-            text = "使用记录已关闭（--no-history），没有统计。"
+            text = T.stats_off
         else:
             try:
                 text = report(compute([app.usage.path], app.library.phrases, since=None))
             except sqlite3.Error as error:  # locked or broken: say so, never close the app
-                text = f"无法读取使用记录：{app.usage.failure or error}"
+                text = T.stats_unreadable.format(error=app.usage.failure or error)
         with Vertical(id="stats-dialog"):
-            yield Label("使用统计（本机）", classes="dialog-title")
+            yield Label(Content(T.stats_title), classes="dialog-title")
             with VerticalScroll():
                 yield Static(Content(text), id="stats-text")
-            yield Label(
-                "Esc 关闭 · 合并多位客服的记录：quickreply stats --merge 文件…", classes="dialog-hint"
-            )
+            yield Label(Content(T.stats_hint), classes="dialog-hint")

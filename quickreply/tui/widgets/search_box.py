@@ -20,7 +20,7 @@ class SearchBox(Input):
 
     # Input's own Enter binding is hidden; this one shows in the footer, first.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", T.key_copy, id="search.copy", tooltip="复制选中的回复（缺信息时先询问）"),
+        Binding("enter", "submit", T.key_copy, id="search.copy", tooltip=T.tip_copy),
     ]
 
     @dataclass
