@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from pathlib import Path
 
 from quickreply.locations import bundled_phrasebooks
@@ -83,3 +84,28 @@ def test_stats_command_json_and_merge(tmp_path: Path) -> None:
     assert "共复制 1 次" in text.stdout and "█" in text.stdout
     bad = run("stats", "--since", "lately")
     assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+def cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def test_stage_names_in_the_report_are_chinese_and_json_keeps_the_values(tmp_path: Path) -> None:
+    """按阶段 printed pre-sale/in-sale, the values stored in the record, to Chinese agents."""
+    other = prepared(
+        tmp_path / "other.sqlite3",
+        [
+            ("2026-11-23T10:00:00", "invoice-yes", "in-sale", "q"),
+            ("2026-11-23T10:05:00", "greet-welcome", "pre-sale", "q"),
+            ("2026-11-23T10:06:00", "greet-welcome", "later-stage\x1b[31m", "q"),  # a newer version's
+        ],
+    )
+    text = run("stats", "-d", str(bundled_phrasebooks()), "--merge", str(other)).stdout
+    by_stage = text.split("按阶段：")[1].split("按小时：")[0]
+    assert "售中" in by_stage and "售前" in by_stage
+    assert "in-sale" not in by_stage and "pre-sale" not in by_stage
+    assert "later-stage\\x1b[31m" in by_stage and "\x1b" not in by_stage  # unknown: as stored, escaped
+    rows = [line for line in by_stage.splitlines() if "█" in line and "later" not in line]
+    assert {cells(line[: line.index("█")]) for line in rows} == {20}  # 售中 takes 4 cells, not 2
+    data = json.loads(run("stats", "-d", str(bundled_phrasebooks()), "--json", "--merge", str(other)).stdout)
+    assert data["by_stage"]["in-sale"] == 1  # machine-readable output keeps the stored values
