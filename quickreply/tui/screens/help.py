@@ -41,6 +41,14 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.bindings = bindings
 
+    @property
+    def listing(self) -> str:
+        """The keys as listed, one "keys  description  tooltip" line each (for tests)."""
+        return "\n".join(
+            "  ".join(part for part in (keys, binding.description, binding.tooltip) if part)
+            for keys, binding in help_rows(self.bindings)
+        )
+
     def compose(self) -> ComposeResult:
         rows = help_rows(self.bindings)
         screen_rows = [row for row in rows if not (row[1].id or "").startswith("app.")]
