@@ -18,6 +18,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 FOOTER_KEYS: dict[str, int] = {
+    "app.palette": 3,  # drawn at the right edge whatever its place; first here: kept before ^N
     "search.copy": 1,
     "search.clear": 1,
     "search.next-stage": 1,
@@ -30,9 +31,11 @@ FOOTER_KEYS: dict[str, int] = {
     "search.clipboard-watch": 4,
     "app.quit": 3,
 }
-"""Binding id → how much an agent needs it in the footer (1 most; dropped last). Keys are
-shown in this order; a binding not listed comes after them, in binding order, as needed as 2.
-At 80 columns levels 1–2 fit; ^N 换个说法 is also in the preview (说法 1/3（Ctrl+N 换一个）)."""
+"""Binding id → how much an agent needs it in the footer (1 most; dropped last, and among
+equals the rightmost here first). Keys are shown in this order, the palette key (^P 命令) at the
+right edge; a binding not listed comes after them, in binding order, as needed as 2. At 80
+columns levels 1–2 and ^P fit in Chinese (the longer English labels leave ^P out, F1 lists it);
+^N 换个说法 is also in the preview (说法 1/3（Ctrl+N 换一个）)."""
 UNLISTED = 2
 
 
@@ -94,10 +97,17 @@ class KeyFooter(Footer):
             if found is not None:
                 _, binding, enabled, tooltip = found
                 palette = Item(binding, enabled, tooltip, self.app.get_key_display(binding))
+                # Its place in FOOTER_KEYS decides when it leaves; it is drawn at the right edge
+                # (its border takes the cell of the others' margin).
+                items = sorted([*items, palette], key=lambda item: _position(item.binding, len(items)))
         width = self.size.width or self.app.size.width
         self._laid_out_width = width
-        room = width - (palette.width if palette else 0)  # the palette's border takes its margin cell
-        for item in fit(items, room):
+        shown = fit(items, width)
+        if palette not in shown:
+            palette = None
+        for item in shown:
+            if item is palette:
+                continue
             yield FooterKey(
                 item.binding.key,
                 item.display,
