@@ -7,7 +7,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,30 +103,52 @@ def _pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - width)
 
 
-def report(stats: Stats) -> str:
+@dataclass(frozen=True)
+class ReportText:
+    """The words of :func:`report`: Chinese here (the CLI); the statistics screen passes the
+    English set under QUICKREPLY_LANG=en (quickreply/tui/strings.py STATS_ENGLISH)."""
+
+    copies: str = "共复制 {count} 次"
+    top: str = "最常用的回复："
+    nothing: str = "（没有记录）"
+    never_used: str = "从没用过的回复（{count} 条，可考虑删除）："
+    no_copy: str = "搜了却没复制的查询（可考虑新增回复）："
+    by_stage: str = "按阶段："
+    by_hour: str = "按小时："
+    learned: str = "学到的回答（搜索没排第一、客服却选了的次数；stats --suggest 看买家说法）："
+    reply: str = "{title}（{id}）"
+
+
+def report(stats: Stats, text: ReportText | None = None, stage: Callable[[str], str] = stage_name) -> str:
     """The statistics as text with bars, for the terminal and the statistics screen.
+    ``stage`` names a recorded stage value (售前 for pre-sale).
 
     Queries, ids and stages come from usage databases (merged from other agents' computers,
     queries pasted from buyers' messages): each is shown through :func:`visible`, one line."""
-    lines = [f"共复制 {stats.copies} 次", "", "最常用的回复："]
+    words = text or ReportText()
+    nothing = "  " + words.nothing
+
+    def reply(title: str, phrase: str) -> str:
+        return words.reply.format(title=visible(title), id=visible(phrase))  # values are not expanded
+
+    lines = [words.copies.format(count=stats.copies), "", words.top]
     top = stats.top[:15]
     most = top[0][2] if top else 1
-    lines += [f"  {c:>5}  {bar(c, most)}  {visible(t)}（{visible(i)}）" for i, t, c in top] or [
-        "  （没有记录）"
-    ]
-    lines += ["", f"从没用过的回复（{len(stats.never_used)} 条，可考虑删除）："]
+    lines += [f"  {c:>5}  {bar(c, most)}  {reply(t, i)}" for i, t, c in top] or [nothing]
+    lines += ["", words.never_used.format(count=len(stats.never_used))]
     lines += [f"  {visible(i)}  {visible(t)}" for i, t in stats.never_used[:30]]
-    lines += ["", "搜了却没复制的查询（可考虑新增回复）："]
-    lines += [f"  {c:>5}  {visible(q)}" for q, c in stats.no_copy_queries[:20]] or ["  （没有记录）"]
+    lines += ["", words.no_copy]
+    lines += [f"  {c:>5}  {visible(q)}" for q, c in stats.no_copy_queries[:20]] or [nothing]
     stage_most = max(stats.by_stage.values(), default=1)
-    lines += ["", "按阶段："] + [
-        f"  {_pad(stage_name(k), 10)} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()
+    lines += ["", words.by_stage] + [
+        f"  {_pad(stage(k), 10)} {c:>5}  {bar(c, stage_most)}" for k, c in stats.by_stage.items()
     ]
     hour_most = max(stats.by_hour.values(), default=1)
-    lines += ["", "按小时："] + [f"  {h:02}:00 {c:>5}  {bar(c, hour_most)}" for h, c in stats.by_hour.items()]
+    lines += ["", words.by_hour]
+    lines += [f"  {h:02}:00 {c:>5}  {bar(c, hour_most)}" for h, c in stats.by_hour.items()]
     if stats.learned:
-        lines += ["", "学到的回答（搜索没排第一、客服却选了的次数；stats --suggest 看买家说法）："]
-        lines += [f"  {c:>5}  {visible(t)}（{visible(i)}）" for i, t, c in stats.learned[:20]]
+        lines += ["", words.learned]
+        lines += [f"  {c:>5}  {reply(t, i)}" for i, t, c in stats.learned[:20]]
     return "\n".join(lines)
 
 

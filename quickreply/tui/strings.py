@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from ..labels import PLACEHOLDER_LABELS as PLACEHOLDER_LABELS
 from ..labels import placeholder_label as placeholder_label
 from ..model import Stage
+from ..sanitize import visible
+from ..stats import ReportText
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,33 @@ ENGLISH = Strings(
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()
+
+
+STATS_ENGLISH = ReportText(
+    copies="{count} copies in all",
+    top="Most used replies:",
+    nothing="(none recorded)",
+    never_used="Never used ({count}; candidates for deletion):",
+    no_copy="Searched but nothing copied (candidates for new replies):",
+    by_stage="By stage:",
+    by_hour="By hour:",
+    learned="Learned answers (copied though search did not rank them first; stats --suggest shows wordings):",
+    reply="{title} ({id})",
+)
+"""The statistics screen's words in English (the Chinese are the core's, quickreply/stats.py)."""
+
+
+def report_text() -> ReportText:
+    return STATS_ENGLISH if T is ENGLISH else ReportText()
+
+
+def recorded_stage_name(value: str) -> str:
+    """A stage value from a usage record (``pre-sale``) in the UI's language; one this version
+    does not know is shown as recorded, escaped."""
+    try:
+        return stage_name(Stage(value))
+    except ValueError:
+        return visible(value)
 
 
 def stage_name(stage: Stage | None) -> str:

@@ -316,7 +316,7 @@ from quickreply.tui.app import make_app
 from textual.widgets._footer import FooterKey
 
 async def main():
-    app = make_app([bundled_phrasebooks()], history=False, watch=False)
+    app = make_app([bundled_phrasebooks()], history=True, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         footer = [key.description for key in app.main.query(FooterKey)]
@@ -325,7 +325,13 @@ async def main():
         await pilot.pause()
         help = [str(w.visual) for w in app.screen.query(".help-meaning, .help-heading, .dialog-title")]
         stages = [str(tab.label) for tab in app.main.query("Tab")]
-    print(json.dumps({"footer": footer, "commands": commands, "help": help, "stages": stages}))
+        await pilot.press("escape", "f6")
+        await pilot.pause()
+        report = str(app.screen.query_one("#stats-text").visual)
+        # Headings only: the lines under them list replies, whose titles are the books' data.
+        statistics = [line for line in report.splitlines() if line and not line.startswith(" ")]
+    shown = {"footer": footer, "commands": commands, "help": help, "stages": stages, "stats": statistics}
+    print(json.dumps(shown))
 
 asyncio.run(main())
 """
@@ -338,8 +344,9 @@ def test_english_footer_help_palette_and_stages() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     shown = json.loads(result.stdout.strip().splitlines()[-1])
-    assert "Help" in shown["footer"] and "Commands" in shown["footer"]
+    assert {"Help", "Problems", "Edit", "Shop", "Stats"} <= set(shown["footer"])
     assert shown["stages"] == ["All", "Pre-sale", "In-sale", "After-sale"]
+    assert "By stage:" in shown["stats"]
     for texts in shown.values():
         for text in texts:
             assert text.isascii() or not any("\u4e00" <= char <= "\u9fff" for char in text), text

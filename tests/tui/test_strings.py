@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 import quickreply.tui
-from quickreply.tui.strings import ENGLISH, MERGE_ENGLISH, MergeStrings, Strings
+from quickreply.stats import ReportText
+from quickreply.tui.strings import ENGLISH, MERGE_ENGLISH, STATS_ENGLISH, MergeStrings, Strings
 
 TUI = Path(quickreply.tui.__file__).parent
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -100,7 +101,9 @@ def placeholders(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("chinese", "english"), [(Strings(), ENGLISH), (MergeStrings(), MERGE_ENGLISH)], ids=["T", "TM"]
+    ("chinese", "english"),
+    [(Strings(), ENGLISH), (MergeStrings(), MERGE_ENGLISH), (ReportText(), STATS_ENGLISH)],
+    ids=["T", "TM", "statistics"],
 )
 def test_english_set_is_complete(chinese: object, english: object) -> None:
     problems = []

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ...stats import compute, report
-from ..strings import T
+from ..strings import T, recorded_stage_name, report_text
 
 if TYPE_CHECKING:
     from ..app import QuickReplyApp
@@ -30,7 +30,8 @@ class StatsScreen(ModalScreen[None]):
             text = T.stats_off
         else:
             try:
-                text = report(compute([app.usage.path], app.library.phrases, since=None))
+                stats = compute([app.usage.path], app.library.phrases, since=None)
+                text = report(stats, report_text(), stage=recorded_stage_name)
             except sqlite3.Error as error:  # locked or broken: say so, never close the app
                 text = T.stats_unreadable.format(error=app.usage.failure or error)
         with Vertical(id="stats-dialog"):
