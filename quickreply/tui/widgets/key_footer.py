@@ -128,5 +128,5 @@ class KeyFooter(Footer):
             )
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._laid_out_width and self._bindings_ready:
+        if event.size.width != self._laid_out_width and self._bindings_ready and self._laid_out_width:
             self.call_after_refresh(self.recompose)
