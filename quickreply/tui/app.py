@@ -551,6 +551,13 @@ class QuickReplyApp(App[None]):
     def search_themes(self) -> None:
         self.push_screen(theme_palette())
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C out of habit: say how to quit (Textual says it in English)."""
+        quit_keys = [b for b in self.BINDINGS if isinstance(b, Binding) and b.action == "quit"]
+        if quit_keys:
+            key = self.get_key_display(quit_keys[0])
+            self.notify(T.quit_how.format(key=key), title=T.quit_how_title, markup=False)
+
     def save_screenshot_svg(self) -> None:
         """The palette's 截图: like Textual's, told in Chinese (see _screenshot_delivered)."""
         name = f"{self.title}_{dt.datetime.now():%Y-%m-%dT%H_%M_%S}.svg"

@@ -180,6 +180,8 @@ class Strings:
     command_clipboard_watch_help: str = "在聊天窗口复制买家的消息，这里自动搜索（F7）"
     screenshot_saved: str = "截图已保存：{path}"
     screenshot_failed: str = "截图保存失败"
+    quit_how: str = "按 {key} 退出快捷回复"
+    quit_how_title: str = "要退出吗？"
 
 
 ENGLISH = Strings(
@@ -335,6 +337,8 @@ ENGLISH = Strings(
     command_clipboard_watch_help="Copy a buyer's message in the chat and it is searched here (F7)",
     screenshot_saved="Screenshot saved: {path}",
     screenshot_failed="Could not save the screenshot",
+    quit_how="Press {key} to quit",
+    quit_how_title="Quit?",
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()

@@ -350,3 +350,12 @@ def test_english_footer_help_palette_and_stages() -> None:
     for texts in shown.values():
         for text in texts:
             assert text.isascii() or not any("\u4e00" <= char <= "\u9fff" for char in text), text
+
+
+async def test_ctrl_c_out_of_habit_says_how_to_quit_in_chinese(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(notifications=True) as pilot:
+        app.action_help_quit()
+        await pilot.pause()
+        messages = [(n.title, n.message) for n in app._notifications]
+        assert (T.quit_how_title, T.quit_how.format(key="^Q")) in messages
