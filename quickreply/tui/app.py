@@ -561,8 +561,13 @@ class QuickReplyApp(App[None]):
     def save_screenshot_svg(self) -> None:
         """The palette's 截图: like Textual's, told in Chinese (see _screenshot_delivered)."""
         name = f"{self.title}_{dt.datetime.now():%Y-%m-%dT%H_%M_%S}.svg"
+        # The current folder, which always exists (Textual's Downloads may not), named in the notice.
         self.deliver_text(
-            io.StringIO(self.export_screenshot()), save_filename=name, open_method="browser", name=SCREENSHOT
+            io.StringIO(self.export_screenshot()),
+            save_directory=Path.cwd(),
+            save_filename=name,
+            open_method="browser",
+            name=SCREENSHOT,
         )
 
     @on(events.DeliveryComplete)
@@ -573,7 +578,7 @@ class QuickReplyApp(App[None]):
     @on(events.DeliveryFailed)
     def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
         if event.name == SCREENSHOT:
-            self.notify(T.screenshot_failed, severity="error", markup=False)
+            self.notify(T.screenshot_failed.format(reason=event.exception), severity="error", markup=False)
 
 
 @functools.lru_cache(maxsize=64)

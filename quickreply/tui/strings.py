@@ -169,7 +169,7 @@ class Strings:
     command_minimize: str = "还原"
     command_minimize_help: str = "恢复正常大小"
     command_screenshot: str = "截图"
-    command_screenshot_help: str = "把当前屏幕存成 SVG 图片（下载文件夹）"
+    command_screenshot_help: str = "把当前屏幕存成 SVG 图片（存在当前文件夹）"
     command_problems: str = "短语书问题"
     command_problems_help: str = "短语书的错误和警告（F2）"
     command_edit: str = "编辑短语书"
@@ -179,7 +179,7 @@ class Strings:
     command_clipboard_watch: str = "监听剪贴板（开/关）"
     command_clipboard_watch_help: str = "在聊天窗口复制买家的消息，这里自动搜索（F7）"
     screenshot_saved: str = "截图已保存：{path}"
-    screenshot_failed: str = "截图保存失败"
+    screenshot_failed: str = "截图保存失败：{reason}"
     quit_how: str = "按 {key} 退出快捷回复"
     quit_how_title: str = "要退出吗？"
 
@@ -326,7 +326,7 @@ ENGLISH = Strings(
     command_minimize="Restore",
     command_minimize_help="Back to normal size",
     command_screenshot="Screenshot",
-    command_screenshot_help="Save the screen as an SVG picture (Downloads folder)",
+    command_screenshot_help="Save the screen as an SVG picture (in the current folder)",
     command_problems="Phrasebook problems",
     command_problems_help="Errors and warnings in the phrasebooks (F2)",
     command_edit="Edit phrasebooks",
@@ -336,7 +336,7 @@ ENGLISH = Strings(
     command_clipboard_watch="Watch clipboard (on/off)",
     command_clipboard_watch_help="Copy a buyer's message in the chat and it is searched here (F7)",
     screenshot_saved="Screenshot saved: {path}",
-    screenshot_failed="Could not save the screenshot",
+    screenshot_failed="Could not save the screenshot: {reason}",
     quit_how="Press {key} to quit",
     quit_how_title="Quit?",
 )

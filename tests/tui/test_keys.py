@@ -24,6 +24,7 @@ import pkgutil
 import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -359,3 +360,19 @@ async def test_ctrl_c_out_of_habit_says_how_to_quit_in_chinese(make: AppFactory)
         await pilot.pause()
         messages = [(n.title, n.message) for n in app._notifications]
         assert (T.quit_how_title, T.quit_how.format(key="^Q")) in messages
+
+
+async def test_palette_screenshot_is_saved_and_told_in_chinese(
+    make: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make()
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.press("ctrl+p", *T.command_screenshot, "enter")
+        for _ in range(50):  # written in a thread, told through a message
+            await pilot.pause(0.1)
+            if app._notifications:
+                break
+        saved = list(tmp_path.glob("*.svg"))
+        assert len(saved) == 1 and saved[0].read_text(encoding="utf-8").startswith("<svg")
+        assert [n.message for n in app._notifications] == [T.screenshot_saved.format(path=saved[0])]
