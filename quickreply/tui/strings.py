@@ -106,6 +106,12 @@ class Strings:
     clipboard_not_replaced: str = (
         "剪贴板有新的买家消息，但搜索框里是你输入的内容，没有替换（按 Esc 清空后显示）"
     )
+    # --- state ---
+    load_failed_in: str = "{files}：{count} 个载入错误，出错的部分没有载入（F2 查看）"
+    loading: str = "正在载入短语书…（可以先输入，载入后就搜索）"
+    load_crashed: str = "无法载入短语书：{reason}"
+    shops_kept: str = "{where} 有错误，仍在用上次的店铺设置（{shop}）：{error}"
+    shops_broken: str = "{where} 有错误：{error}"
 
 
 ENGLISH = Strings(
@@ -196,6 +202,12 @@ ENGLISH = Strings(
     ),
     clipboard_not_replaced="A new buyer message is on the clipboard, but you are typing; not replaced "
     "(Esc shows it)",
+    # --- state ---
+    load_failed_in="{files}: {count} loading errors; what they affect was not loaded (F2)",
+    loading="Loading the phrasebooks… (type away: it is searched once they are in)",
+    load_crashed="Cannot load the phrasebooks: {reason}",
+    shops_kept="{where} has an error; still using the last good shops ({shop}): {error}",
+    shops_broken="{where} has an error: {error}",
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,9 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ...stats import compute, report
-
-if TYPE_CHECKING:
-    from ..app import QuickReplyApp
+from ..context import QuickReply
 
 
 class StatsScreen(ModalScreen[None]):
@@ -24,7 +22,7 @@ class StatsScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        app: QuickReplyApp = self.app  # type: ignore[assignment]
+        app = cast(QuickReply, self.app)
         if app.usage is None:
             text = "使用记录已关闭（--no-history），没有统计。"
         else:
