@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -236,18 +237,27 @@ class QuickReplyApp(App[None]):
 
     # --- loading in the background ------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="reload")
     def _first_load(self) -> None:
         """The CLI's load: the first screen is up meanwhile and what is typed is searched once
-        the books arrive."""
+        the books arrive. A daemon thread, not a worker: quitting (or the start-up benchmark's
+        exit at Ready) must not wait for a large library to finish loading."""
+        threading.Thread(target=self._load_in_background, name="quickreply-load", daemon=True).start()
+
+    def _load_in_background(self) -> None:
         assert self._loader is not None
         try:
             library = self._loader()
             checks = send_check(library)
         except Exception as error:  # never a traceback: the agent is told why
-            self.call_from_thread(self._load_failed, str(error) or type(error).__name__)
+            self._from_loader(self._load_failed, str(error) or type(error).__name__)
             return
-        self.call_from_thread(self._first_loaded, library, checks)
+        self._from_loader(self._first_loaded, library, checks)
+
+    def _from_loader(self, callback: Callable[..., None], *args: object) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app closed while the books were loading: nobody to give them to
 
     def _first_loaded(self, library: Library, checks: SendCheck) -> None:
         try:
