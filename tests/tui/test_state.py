@@ -95,7 +95,7 @@ def two_shops(books_copy: Path) -> Path:
     return books_copy
 
 
-async def test_a_broken_shops_file_keeps_the_chosen_shop_and_says_where(make: AppFactory, two_shops: Path) -> None:
+async def test_a_broken_shops_file_keeps_the_chosen_shop(make: AppFactory, two_shops: Path) -> None:
     app = make(two_shops)
     async with app.run_test(notifications=True) as pilot:
         await pilot.press("f4")
@@ -122,7 +122,7 @@ async def test_a_broken_shops_file_keeps_the_chosen_shop_and_says_where(make: Ap
         assert app.shop is not None and app.shop.name == "乙店"  # and the shop stays
 
 
-async def test_a_broken_shops_file_at_start_is_named_in_the_banner(make: AppFactory, books_copy: Path) -> None:
+async def test_a_broken_shops_file_at_start_is_named(make: AppFactory, books_copy: Path) -> None:
     (books_copy / "shops.toml").write_text(BROKEN_SHOPS, encoding="utf-8")
     app = make(books_copy)
     async with app.run_test(notifications=True) as pilot:
@@ -159,7 +159,7 @@ async def test_the_chosen_shop_is_remembered_across_restarts(make: AppFactory, t
     assert told.shop is not None and told.shop.name == "甲店"
 
 
-def test_an_unknown_or_broken_remembered_shop_falls_back_to_the_first(make: AppFactory, two_shops: Path) -> None:
+def test_an_unknown_remembered_shop_falls_back_to_the_first(make: AppFactory, two_shops: Path) -> None:
     remember_shop("早就关了的店")
     app = make(two_shops)
     assert app.shop is not None and app.shop.name == "甲店"
