@@ -66,7 +66,7 @@ class ResultList(OptionList, can_focus=False):
         self.hits: list[Hit] = []
         # OptionList caches each option's rendering by the Option object: handing it the same
         # object for the same line lets most keystrokes skip re-rendering unchanged rows.
-        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool, bool, bool], Option] = {}
+        self._option_cache: dict[tuple[object, ...], Option] = {}
 
     def show(
         self,
