@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -28,9 +28,8 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from .. import clipboard, store, team
+from .. import clipboard, store
 from ..clipwatch import ClipboardWatch, KnownReplies
-from ..learned import LearnedAnswers
 from ..library import Library, load
 from ..locations import default_phrasebook_dirs, team_folder
 from ..model import Phrase, Problem, Severity, Shop, Stage
@@ -57,6 +56,9 @@ from .screens.problems import ProblemsScreen
 from .screens.search import SearchScreen
 from .strings import T
 from .widgets.status_bar import cutoff_note
+
+if TYPE_CHECKING:  # imported where used, off the path to the first frame (start-up time)
+    from ..learned import LearnedAnswers
 
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
@@ -192,7 +194,8 @@ class QuickReplyApp(App[None]):
         if self.watching:
             self.set_interval(RELOAD_INTERVAL, self._check_files)
         if self.loading:
-            self._first_load()
+            # After the first frame: a load running meanwhile would take the GIL from the paint.
+            self.call_after_refresh(self._first_load)
         else:
             self._books_ready()
         self._tell_if_history_off()
@@ -303,6 +306,8 @@ class QuickReplyApp(App[None]):
         Exclusive: a newer load (after F8, a reload) wins over an older one still running."""
         if self.usage is None:
             return
+        from ..learned import LearnedAnswers
+
         learned = LearnedAnswers(self.usage.learned(), stopwords=self.library.index.stopwords)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._use_learned, learned)
@@ -394,6 +399,8 @@ class QuickReplyApp(App[None]):
     def _team_pull(self) -> None:
         """Pull the team's updates off the UI thread (fast-forward or per-reply merge; never
         a push, never while local changes wait for `quickreply team sync`)."""
+        from .. import team  # git and friends: only with a team folder, after start-up
+
         folder = self._team_folder()
         if folder is None:
             return

@@ -4,16 +4,18 @@ QuickReplyApp satisfies it (mypy)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..library import Library
-from ..model import Phrase, Problem, Shop, Stage
-from ..rules import SendCheck
-from ..search import Hit
-from ..textdiff import Piece
-from ..usage import UsageLog
+if TYPE_CHECKING:  # annotations only
+    import datetime as dt
+    from collections.abc import Callable
+
+    from ..library import Library
+    from ..model import Phrase, Problem, Shop, Stage
+    from ..rules import SendCheck
+    from ..search import Hit
+    from ..textdiff import Piece
+    from ..usage import UsageLog
 
 
 class QuickReply(Protocol):

@@ -5,11 +5,14 @@ here, so screens can use these without an import cycle."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from .. import clipboard
-from ..library import Library
-from ..model import Problem, Shop
+if TYPE_CHECKING:  # annotations only: this module stays light and free of cycles
+    from .. import clipboard
+    from ..library import Library
+    from ..model import Problem, Shop
 
 
 class BooksReloaded(Message, bubble=False):
