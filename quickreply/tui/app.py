@@ -254,7 +254,12 @@ class QuickReplyApp(App[None]):
         except Exception as error:  # never a traceback: the agent is told why
             self._from_loader(self._load_failed, str(error) or type(error).__name__)
             return
-        self._from_loader(self._first_loaded, library, checks)
+        try:
+            shop = choose_shop(library, self._wanted_shop)  # reads the state file: off the UI thread
+        except KeyError:
+            self._from_loader(self._shop_unknown, library)
+            return
+        self._from_loader(self._first_loaded, library, checks, shop)
 
     def _from_loader(self, callback: Callable[..., None], *args: object) -> None:
         try:
@@ -262,14 +267,12 @@ class QuickReplyApp(App[None]):
         except RuntimeError:
             pass  # the app closed while the books were loading: nobody to give them to
 
-    def _first_loaded(self, library: Library, checks: SendCheck) -> None:
-        try:
-            shop = choose_shop(library, self._wanted_shop)
-        except KeyError:
-            self.unknown_shop = self._wanted_shop
-            self.set_reactive(QuickReplyApp.library, library)
-            self.exit(return_code=2)
-            return
+    def _shop_unknown(self, library: Library) -> None:
+        self.unknown_shop = self._wanted_shop
+        self.set_reactive(QuickReplyApp.library, library)  # the CLI names the shops there are
+        self.exit(return_code=2)
+
+    def _first_loaded(self, library: Library, checks: SendCheck, shop: Shop | None) -> None:
         self._use_library(library, checks, shop, shop_errors(library), kept=False)
         self.loading = False
         self._books_ready()
@@ -563,6 +566,9 @@ class QuickReplyApp(App[None]):
         from .screens.editor import EditorScreen, open_editor
 
         if isinstance(self.screen, EditorScreen):
+            return
+        if self.loading:  # an editor over no books could save them empty
+            self.notify(T.loading, markup=False, timeout=3)
             return
 
         def closed(_: None) -> None:

@@ -181,13 +181,19 @@ async def test_the_stage_filter_is_the_apps(make: AppFactory) -> None:
 
 
 def deferred_app(
-    clipboard: RecordingClipboard, loader: Callable[[], Library], directory: Path, shop: str | None = None
+    clipboard: RecordingClipboard,
+    loader: Callable[[], Library],
+    directory: Path,
+    shop: str | None = None,
+    *,
+    start_in_editor: bool = False,
 ) -> QuickReplyApp:
     return QuickReplyApp(
         None,
         loader=loader,
         directories=[directory],
         shop=shop,
+        start_in_editor=start_in_editor,
         copier=clipboard,
         clock=lambda: FROZEN_NOW,
         watch=False,
@@ -214,6 +220,8 @@ async def test_typing_before_the_books_arrive_is_searched_when_they_do(clipboard
         await pilot.press(*"fp")
         assert app.loading and app.main.results.hits == []
         assert "正在载入" in banner(app)
+        await pilot.press("f3")  # no editor over books not loaded yet: it could save them empty
+        assert app.screen is app.main
         gate.set()
         await until(pilot, lambda: not app.loading, "the books arrived")
         await pilot.pause()
@@ -250,3 +258,15 @@ async def test_an_unknown_shop_found_after_a_background_load_ends_the_app(
         await until(pilot, lambda: app.unknown_shop is not None, "the shop was looked up")
     assert app.unknown_shop == "丙店"
     assert app.return_code == 2
+
+
+async def test_quickreply_edit_opens_the_editor_once_the_books_are_in(
+    clipboard: RecordingClipboard, books_copy: Path
+) -> None:
+    from quickreply.tui.screens.editor import EditorScreen
+
+    app = deferred_app(clipboard, lambda: load(books_copy), books_copy, start_in_editor=True)
+    async with app.run_test() as pilot:
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor opened")
+        assert isinstance(app.screen, EditorScreen)
+        assert len(app.screen.session.books) == len(app.library.books) > 0
