@@ -24,6 +24,7 @@ def remembered_shop(path: Path | None = None) -> str | None:
 
 def remember_shop(name: str, path: Path | None = None) -> None:
     target = path or state_file()
+    temporary: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written whole then renamed: two windows switching shops never leave half a file.
@@ -32,4 +33,5 @@ def remember_shop(name: str, path: Path | None = None) -> None:
             json.dump({"shop": name}, file, ensure_ascii=False)
         os.replace(temporary, target)
     except OSError:
-        pass
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

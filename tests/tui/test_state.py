@@ -270,3 +270,13 @@ async def test_quickreply_edit_opens_the_editor_once_the_books_are_in(
         await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor opened")
         assert isinstance(app.screen, EditorScreen)
         assert len(app.screen.session.books) == len(app.library.books) > 0
+
+
+def test_a_state_dir_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the state dir would be", encoding="utf-8")
+    remember_shop("乙店", blocked / "state.json")  # no exception: a nicety, not a failure
+    assert remembered_shop(blocked / "state.json") is None
+    remember_shop("乙店", tmp_path / "ok" / "state.json")
+    assert remembered_shop(tmp_path / "ok" / "state.json") == "乙店"
+    assert [path.name for path in (tmp_path / "ok").iterdir()] == ["state.json"]  # no temp left
