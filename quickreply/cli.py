@@ -846,12 +846,24 @@ def cmd_team_sync(args: argparse.Namespace) -> int:
     return 1 if result.conflicts or result.refused else 0
 
 
+def _shop_names(directories: list[Path]) -> set[str]:
+    """The shops of the directories' shops.toml files: a few lines read, no books."""
+    from .books import read_shops
+    from .locations import default_phrasebook_dirs
+
+    paths = [path.expanduser() for path in directories] or default_phrasebook_dirs()
+    return {shop.name for path in paths for shop in read_shops(path / "shops.toml")[0]}
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     now = _parse_now(args.now)
     # Deferred: Textual takes a while to import and only this command needs it.
     from .tui.app import make_app
 
     directories = [Path(d) for d in args.dir or []]
+    if args.shop is not None and args.shop not in _shop_names(directories):
+        # Refused before the screen opens; the books load after it does (deferred below).
+        raise _unknown_shop(load(*directories), args.shop)
     try:
         app = make_app(
             directories,
@@ -860,11 +872,14 @@ def cmd_tui(args: argparse.Namespace) -> int:
             clock=(lambda: now) if now is not None else None,
             start_in_editor=getattr(args, "command", None) == "edit",
             clipboard_watch=args.watch,
+            deferred=True,  # the first screen paints while the books load
         )
     except KeyError:
         # Only on this error path: load again to name the shops there are.
         raise _unknown_shop(load(*directories), args.shop) from None
     app.run()
+    if app.unknown_shop is not None:  # known only once the books were loaded
+        raise _unknown_shop(app.library, app.unknown_shop)
     return 0
 
 

@@ -39,6 +39,21 @@ def user_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def user_state_dir() -> Path:
+    """Small things remembered between runs (the shop in use). ``QUICKREPLY_STATE_DIR``, else
+    ``QUICKREPLY_DATA_DIR`` when set (tests and portable setups), else the platform's state dir."""
+    if override := os.environ.get("QUICKREPLY_STATE_DIR") or os.environ.get("QUICKREPLY_DATA_DIR"):
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def state_file() -> Path:
+    """What the app remembers between runs (see quickreply/remembered.py)."""
+    return user_state_dir() / "state.json"
+
+
 def bundled_phrasebooks() -> Path:
     """The books shipped with quickreply: inside the package when installed from a wheel,
     at the top of the repository in a checkout or editable install."""

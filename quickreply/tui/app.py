@@ -11,10 +11,11 @@ import functools
 import io
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -22,16 +23,18 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, DiscoveryHit, Hits, Provider
 from textual.command import Hit as PaletteHit
 from textual.content import Content
+from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from .. import clipboard, store, team
+from .. import clipboard, store
 from ..clipwatch import ClipboardWatch, KnownReplies
-from ..learned import LearnedAnswers
 from ..library import Library, load
-from ..locations import team_folder
+from ..locations import default_phrasebook_dirs, team_folder
 from ..model import Phrase, Problem, Severity, Shop, Stage
+from ..remembered import remember_shop, remembered_shop
 from ..rules import SendCheck, load_rules
 from ..sanitize import visible
 from ..search import Hit
@@ -40,13 +43,25 @@ from ..usage import LastUsedTexts, UsageLog, mask_digits
 from ..usage import default_path as default_usage_path
 from ..watch import snapshot
 from .commands import SCREENSHOT, command_palette, system_commands, theme_palette
+from .context import QuickReply
 from .keys import key_display
+from .messages import (
+    BooksReloaded,
+    BuyerMessage,
+    ClockTicked,
+    LoadFailed,
+    RankingChanged,
+    ReplyCopied,
+    ShopSwitched,
+)
 from .screens.help import HelpScreen
-from .screens.manual_copy import ManualCopyScreen
 from .screens.problems import ProblemsScreen
 from .screens.search import SearchScreen
 from .strings import T
 from .widgets.status_bar import cutoff_note
+
+if TYPE_CHECKING:  # imported where used, off the path to the first frame (start-up time)
+    from ..learned import LearnedAnswers
 
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
@@ -105,10 +120,21 @@ class QuickReplyApp(App[None]):
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ShopCommands}
 
+    # The state screens follow (self.watch(self.app, ...)) or hear about (tui/messages.py).
+    library: var[Library] = var(lambda: Library([], [], [], [], []), init=False)
+    shop: var[Shop | None] = var(None, init=False)
+    stage: var[Stage | None] = var(None, init=False)
+    """The stage filter (Tab): 全部 (None), 售前, 售中, 售后."""
+    clipboard_watching: var[bool] = var(False, init=False)
+    loading: var[bool] = var(False, init=False)
+    """The books are being loaded in the background (the CLI paints first)."""
+
     def __init__(
         self,
-        library: Library,
+        library: Library | None,
         *,
+        loader: Callable[[], Library] | None = None,
+        directories: list[Path] | None = None,
         shop: str | None = None,
         usage: UsageLog | None = None,
         copier: Copier | None = None,
@@ -120,9 +146,22 @@ class QuickReplyApp(App[None]):
     ) -> None:
         super().__init__()
         self.start_in_editor = start_in_editor
-        self.library = library
-        self.send_check = send_check(library)
-        self.shop: Shop | None = library.shop(shop)
+        self._wanted_shop = shop
+        self.unknown_shop: str | None = None
+        """Set when the --shop given is not among the books loaded in the background: the app
+        exits and the CLI says which shops there are."""
+        self._loader = loader
+        self.shop_problems: list[Problem] = []
+        """The errors of shops.toml at the last load (the search screen's banner names them)."""
+        if library is None:  # deferred: the books load in a worker while the first screen paints
+            library = Library(list(directories or []), [], [], [], [], clock or dt.datetime.now)
+            self.set_reactive(QuickReplyApp.loading, True)
+            self.send_check = SendCheck([])
+        else:
+            self.set_reactive(QuickReplyApp.shop, choose_shop(library, shop))
+            self.send_check = send_check(library)
+            self.shop_problems = shop_errors(library)
+        self.set_reactive(QuickReplyApp.library, library)
         self.usage = usage
         self._history_off_told = False
         self.popularity: dict[str, float] = usage.popularity() if usage else {}
@@ -138,7 +177,6 @@ class QuickReplyApp(App[None]):
         self._files = snapshot(library.directories)
         self.clipboard_watch = ClipboardWatch(clipboard_source or clipboard.peek_system)
         """The clipboard watch (--watch, F7), not the phrasebook watch above."""
-        self.clipboard_watching = False
         self._start_clipboard_watch = clipboard_watch
         self._clipboard_worker: Worker[None] | None = None
         self._known_replies: tuple[Library, KnownReplies] | None = None
@@ -158,33 +196,107 @@ class QuickReplyApp(App[None]):
         self.set_interval(CLOCK_INTERVAL, self._tick)
         if self.watching:
             self.set_interval(RELOAD_INTERVAL, self._check_files)
-        self._announce_problems()
+        if self.loading:
+            # After the first frame: a load running meanwhile would take the GIL from the paint.
+            self.call_after_refresh(self._first_load)
+        else:
+            self._books_ready()
         self._tell_if_history_off()
-        self._load_learned()
         self._load_last_used()
         if self.watching and self._team_folder() is not None:  # the file watch then reloads
             self._team_pull()
             self.set_interval(TEAM_PULL_INTERVAL, self._team_pull)
         if self._start_clipboard_watch:  # after the first frame: the status line exists then
             self.call_after_refresh(self.set_clipboard_watch, True, announce=False)
+
+    def _books_ready(self) -> None:
+        """What waits for the books: their problems told, the learned answers, the editor."""
+        self._announce_problems()
+        self._load_learned()
         if self.start_in_editor:
             self.action_open_editor()
 
     def _announce_problems(self) -> None:
         errors = [problem for problem in self.library.problems if problem.severity is Severity.ERROR]
         if errors:
-            self.notify(T.load_failed.format(count=len(errors)), severity="warning", markup=False, timeout=8)
+            # Named by file: a broken shops.toml is not a broken 短语书, and the agent is told which.
+            files = "、".join(dict.fromkeys(visible(problem.file.name) for problem in errors))
+            message = T.load_failed_in.format(files=files, count=len(errors))
+            self.notify(message, severity="warning", markup=False, timeout=8)
+
+    def _tell(self, make: Callable[[], Message]) -> None:
+        """Announce a change to every screen in the stack (each gets its own message)."""
+        for screen in self.screen_stack:
+            screen.post_message(make())
 
     @property
     def main(self) -> SearchScreen:
+        """The search screen (for tests and benchmarks; the app itself only posts to it)."""
         return next(screen for screen in self.screen_stack if isinstance(screen, SearchScreen))
 
     def _tick(self) -> None:
-        self.main.refresh_status()
         # At the cutoff {ship_day} turns from 今天 to 明天: the reply shown must follow.
-        if (note := cutoff_note(self.shop, self.clock())) != self._ship_note:
-            self._ship_note = note
-            self.main.show_preview()
+        note = cutoff_note(self.shop, self.clock())
+        passed = note != self._ship_note
+        self._ship_note = note
+        self._tell(lambda: ClockTicked(passed))
+
+    # --- loading in the background ------------------------------------------------------------------
+
+    def _first_load(self) -> None:
+        """The CLI's load: the first screen is up meanwhile and what is typed is searched once
+        the books arrive. A daemon thread, not a worker: quitting (or the start-up benchmark's
+        exit at Ready) must not wait for a large library to finish loading."""
+        threading.Thread(target=self._load_in_background, name="quickreply-load", daemon=True).start()
+
+    def _load_in_background(self) -> None:
+        assert self._loader is not None
+        try:
+            library = self._loader()
+            checks = send_check(library)
+        except Exception as error:  # never a traceback: the agent is told why
+            self._from_loader(self._load_failed, str(error) or type(error).__name__)
+            return
+        try:
+            shop = choose_shop(library, self._wanted_shop)  # reads the state file: off the UI thread
+        except KeyError:
+            self._from_loader(self._shop_unknown, library)
+            return
+        self._from_loader(self._first_loaded, library, checks, shop)
+
+    def _from_loader(self, callback: Callable[..., None], *args: object) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app closed while the books were loading: nobody to give them to
+
+    def _shop_unknown(self, library: Library) -> None:
+        self.unknown_shop = self._wanted_shop
+        self.set_reactive(QuickReplyApp.library, library)  # the CLI names the shops there are
+        self.exit(return_code=2)
+
+    def _first_loaded(self, library: Library, checks: SendCheck, shop: Shop | None) -> None:
+        self._use_library(library, checks, shop, shop_errors(library), kept=False)
+        self.loading = False
+        self._books_ready()
+
+    def _load_failed(self, reason: str) -> None:
+        self.loading = False
+        self._tell(lambda: LoadFailed(reason))
+        self.notify(T.load_crashed.format(reason=reason), severity="error", markup=False, timeout=10)
+
+    def _use_library(
+        self, library: Library, checks: SendCheck, shop: Shop | None, problems: list[Problem], *, kept: bool
+    ) -> None:
+        self.send_check = checks
+        self.shop_problems = problems
+        self.library = library
+        self._load_learned()  # the stopwords may have changed with synonyms.toml
+        self.shop = shop  # announced by watch_shop when it changed
+        self._tell(lambda: BooksReloaded(library, shop_problems=problems, kept_shops=kept))
+
+    def watch_shop(self, shop: Shop | None) -> None:
+        self._tell(lambda: ShopSwitched(shop))
 
     # --- search -----------------------------------------------------------------------------------
 
@@ -200,6 +312,8 @@ class QuickReplyApp(App[None]):
         Exclusive: a newer load (after F8, a reload) wins over an older one still running."""
         if self.usage is None:
             return
+        from ..learned import LearnedAnswers
+
         learned = LearnedAnswers(self.usage.learned(), stopwords=self.library.index.stopwords)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._use_learned, learned)
@@ -208,7 +322,7 @@ class QuickReplyApp(App[None]):
         changed = bool(learned) or bool(self.learned)
         self.learned = learned
         if changed:
-            self._research()
+            self._tell(RankingChanged)
 
     def _learned_copy(self, moment: str, query: str, phrase: str) -> None:
         """One more remembered copy, on the UI thread (searches read the index there)."""
@@ -230,7 +344,7 @@ class QuickReplyApp(App[None]):
     def _use_last_used(self, last_used: LastUsedTexts) -> None:
         self.last_used = last_used
         if last_used:
-            self._research()
+            self._tell(RankingChanged)
 
     def is_updated(self, phrase: Phrase) -> bool:
         """The team changed this reply's text since this agent last used it (已更新)."""
@@ -247,11 +361,13 @@ class QuickReplyApp(App[None]):
         if self.last_used is None:
             self._load_last_used()  # still loading: load again, this copy included
         elif self.last_used.note(phrase, text, moment):
-            self._research()
+            self._tell(RankingChanged)
 
     # --- reloading --------------------------------------------------------------------------------
 
     def _check_files(self) -> None:
+        if self.loading:
+            return  # the snapshot predates the load: a change made meanwhile is seen afterwards
         current = snapshot(self.library.directories)
         if current != self._files:
             self._files = current
@@ -264,21 +380,20 @@ class QuickReplyApp(App[None]):
         self.call_from_thread(self._swap_library, library, checks)
 
     def _swap_library(self, library: Library, checks: SendCheck) -> None:
-        """Use the reloaded books and rules; the query and the selected reply stay."""
-        self.library = library
-        self.send_check = checks
-        self._load_learned()  # the stopwords may have changed with synonyms.toml
+        """Use the reloaded books and rules; the query and the selected reply stay (the screens
+        hear BooksReloaded). A broken shops.toml (saved half-way, a typo) keeps the last good
+        shops and the chosen one: the agent's replies must not lose their shop_name meanwhile."""
+        problems = shop_errors(library)
+        kept = bool(problems) and bool(self.library.shops)
+        if kept:
+            library.shops = self.library.shops
         name = self.shop.name if self.shop else None
-        try:
-            self.shop = library.shop(name)
-        except KeyError:
-            self.shop = library.shop()
-        screen = self.main
-        hit = screen.results.selected
-        screen.run_search(keep=hit.phrase.id if hit else None)
-        screen.refresh_status()
-        self.notify(T.reloaded, markup=False, timeout=3)
-        self._announce_problems()
+        shop = next((shop for shop in library.shops if shop.name == name), None) or library.shop()
+        self._use_library(library, checks, shop, problems, kept=kept)
+        if any(problem.severity is Severity.ERROR for problem in library.problems):
+            self._announce_problems()  # instead of 短语书已更新: says which file failed
+        else:
+            self.notify(T.reloaded, markup=False, timeout=3)
 
     def _team_folder(self) -> Path | None:
         """The team folder when it is among the loaded ones (not for `-d elsewhere`)."""
@@ -290,6 +405,8 @@ class QuickReplyApp(App[None]):
     def _team_pull(self) -> None:
         """Pull the team's updates off the UI thread (fast-forward or per-reply merge; never
         a push, never while local changes wait for `quickreply team sync`)."""
+        from .. import team  # git and friends: only with a team folder, after start-up
+
         folder = self._team_folder()
         if folder is None:
             return
@@ -360,12 +477,8 @@ class QuickReplyApp(App[None]):
             self.notify(T.history_off.format(reason=self.usage.failure), severity="warning", markup=False)
 
     def _copied(self, text: str, result: clipboard.CopyResult, notice: str | None = None) -> None:
-        if result.method is clipboard.CopyMethod.SYSTEM:
-            self.notify(notice or T.copied, markup=False, timeout=2)
-        elif result.method is clipboard.CopyMethod.TERMINAL:
-            self.notify(T.copied_terminal, markup=False, timeout=4)
-        else:
-            self.push_screen(ManualCopyScreen(text, result.detail))
+        """The screens say how it went (a toast, or the text to copy by hand)."""
+        self._tell(lambda: ReplyCopied(text, result, notice))
 
     # --- clipboard watch --------------------------------------------------------------------------
 
@@ -382,7 +495,6 @@ class QuickReplyApp(App[None]):
             self._clipboard_worker = None
         if announce:
             self.notify(T.clipboard_watch_on if on else T.clipboard_watch_off, markup=False, timeout=3)
-        self.main.refresh_status()
 
     def _replies(self) -> KnownReplies:
         """The replies of the library in use, built once per (re)load, in the watch thread."""
@@ -418,7 +530,7 @@ class QuickReplyApp(App[None]):
 
     def _clipboard_message(self, query: str) -> None:
         if self.clipboard_watching:
-            self.main.take_clipboard_message(query)
+            self._tell(lambda: BuyerMessage(query))
 
     def _clipboard_unreadable(self, reason: str) -> None:
         self.set_clipboard_watch(False, announce=False)
@@ -456,6 +568,9 @@ class QuickReplyApp(App[None]):
 
         if isinstance(self.screen, EditorScreen):
             return
+        if self.loading:  # an editor over no books could save them empty
+            self.notify(T.loading, markup=False, timeout=3)
+            return
 
         def closed(_: None) -> None:
             self._files = {}  # whatever was saved: read the books again
@@ -484,11 +599,6 @@ class QuickReplyApp(App[None]):
         message = T.learned_forgotten if count else T.learned_nothing
         self.call_from_thread(self.notify, message.format(title=phrase.title, count=count), markup=False)
 
-    def _research(self) -> None:
-        screen = self.main
-        hit = screen.results.selected
-        screen.run_search(keep=hit.phrase.id if hit else None)
-
     def action_show_stats(self) -> None:
         from .screens.stats import StatsScreen
 
@@ -500,17 +610,23 @@ class QuickReplyApp(App[None]):
             self.push_screen(ProblemsScreen(self.library.problems))
 
     def switch_shop(self, shop: Shop) -> None:
-        self.shop = shop
-        self.main.refresh_status()
-        self.main.show_preview()
+        self.shop = shop  # the screens hear ShopSwitched (watch_shop)
+        self._remember_shop(shop.name)
         self.notify(T.shop_switched.format(name=shop.name), markup=False, timeout=2)
+
+    @work(thread=True, group="remember")
+    def _remember_shop(self, name: str) -> None:
+        """The next start opens with this shop (unless --shop says otherwise)."""
+        remember_shop(name)
 
     def action_next_shop(self) -> None:
         shops = self.library.shops
         if len(shops) < 2:
             self.bell()
             return
-        position = next((i for i, shop in enumerate(shops) if shop is self.shop), -1)
+        # By name: after a reload the shop in use may be an equal object, not the same one.
+        current = self.shop.name if self.shop else None
+        position = next((i for i, shop in enumerate(shops) if shop.name == current), -1)
         self.switch_shop(shops[(position + 1) % len(shops)])
 
     def notify(
@@ -581,6 +697,27 @@ class QuickReplyApp(App[None]):
             self.notify(T.screenshot_failed.format(reason=event.exception), severity="error", markup=False)
 
 
+_SCREENS_SEE: type[QuickReply] = QuickReplyApp
+"""mypy checks here that the app is what screens take it for (tui/context.py)."""
+
+
+def choose_shop(library: Library, name: str | None) -> Shop | None:
+    """``name`` (--shop) when given (KeyError if no shop has it), else the shop chosen last time
+    when it still exists, else the first one."""
+    if name is not None:
+        return library.shop(name)
+    remembered = remembered_shop()
+    return next((shop for shop in library.shops if shop.name == remembered), None) or library.shop()
+
+
+def shop_errors(library: Library) -> list[Problem]:
+    return [
+        problem
+        for problem in library.problems
+        if problem.severity is Severity.ERROR and problem.file.name == "shops.toml"
+    ]
+
+
 @functools.lru_cache(maxsize=64)
 def _change(before: str, now: str) -> tuple[Piece, ...]:
     """The preview asks on every keystroke that selects the reply; a long reply takes ~10 ms
@@ -607,12 +744,15 @@ def make_app(
     start_in_editor: bool = False,
     clipboard_watch: bool = False,
     clipboard_source: Callable[[], str] | None = None,
+    deferred: bool = False,
 ) -> QuickReplyApp:
     """Build the app for the CLI and for tests. ``clipboard_watch`` starts with the clipboard
-    watched (--watch); ``clipboard_source`` reads the clipboard (tests pass a fake)."""
-    library = load(*(directories or []), clock=clock)
-    for directory in library.directories:
-        store.remove_stale_temporaries(directory)  # left by a save that crashed; old ones only
+    watched (--watch); ``clipboard_source`` reads the clipboard (tests pass a fake).
+    ``deferred``: the books load in a worker once the first screen is up (the CLI: it paints
+    before a large library is read); an unknown ``shop`` then ends the app with
+    ``app.unknown_shop`` set instead of raising KeyError here."""
+
+    notes: list[Problem] = []
     usage = None
     if history:
         try:
@@ -620,9 +760,21 @@ def make_app(
         except (OSError, sqlite3.Error) as error:
             # Usage ranking is a nicety: a read-only home must not keep the agent from working.
             message = T.usage_unavailable.format(error=error)
-            library.problems.append(Problem(default_usage_path(), 1, message, Severity.WARNING, "usage"))
+            notes.append(Problem(default_usage_path(), 1, message, Severity.WARNING, "usage"))
+
+    def loaded() -> Library:
+        library = load(*(directories or []), clock=clock)
+        library.problems.extend(notes)
+        for directory in library.directories:
+            store.remove_stale_temporaries(directory)  # left by a save that crashed; old ones only
+        return library
+
+    library = None if deferred else loaded()
+    paths = [Path(d).expanduser() for d in directories or []] or default_phrasebook_dirs()
     return QuickReplyApp(
         library,
+        loader=loaded,
+        directories=paths,
         shop=shop,
         usage=usage,
         copier=copier,

@@ -182,6 +182,12 @@ class Strings:
     screenshot_failed: str = "截图保存失败：{reason}"
     quit_how: str = "按 {key} 退出快捷回复"
     quit_how_title: str = "要退出吗？"
+    # --- state ---
+    load_failed_in: str = "{files}：{count} 个载入错误，出错的部分没有载入（F2 查看）"
+    loading: str = "正在载入短语书…（可以先输入，载入后就搜索）"
+    load_crashed: str = "无法载入短语书：{reason}"
+    shops_kept: str = "{where} 有错误，仍在用上次的店铺设置（{shop}）：{error}"
+    shops_broken: str = "{where} 有错误：{error}"
 
 
 ENGLISH = Strings(
@@ -339,6 +345,12 @@ ENGLISH = Strings(
     screenshot_failed="Could not save the screenshot: {reason}",
     quit_how="Press {key} to quit",
     quit_how_title="Quit?",
+    # --- state ---
+    load_failed_in="{files}: {count} loading errors; what they affect was not loaded (F2)",
+    loading="Loading the phrasebooks… (type away: it is searched once they are in)",
+    load_crashed="Cannot load the phrasebooks: {reason}",
+    shops_kept="{where} has an error; still using the last good shops ({shop}): {error}",
+    shops_broken="{where} has an error: {error}",
 )
 
 T: Strings = ENGLISH if os.environ.get("QUICKREPLY_LANG", "").lower().startswith("en") else Strings()

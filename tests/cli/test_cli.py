@@ -331,6 +331,8 @@ def test_watch_before_or_after_edit_reaches_the_app(monkeypatch: pytest.MonkeyPa
     built: list[dict[str, object]] = []
 
     class NotRun:
+        unknown_shop = None  # the app sets it when --shop names no shop of the loaded books
+
         def run(self) -> None:
             pass
 

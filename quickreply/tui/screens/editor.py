@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -32,14 +32,12 @@ from ...merge import Choice, Merge, Outcome
 from ...model import Severity, Stage
 from ...rules import load_rules
 from ...sanitize import visible, visible_path
+from ..context import QuickReply
 from ..strings import TM
 from ..widgets.preview import filled_reply
 from ..widgets.template_area import TemplateArea
 from .confirm import ConfirmScreen
 from .conflict import ConflictScreen
-
-if TYPE_CHECKING:
-    from ..app import QuickReplyApp
 
 VARIANT_SEPARATOR = "---"
 FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "starts", "expires")
@@ -90,8 +88,8 @@ class EditorScreen(Screen[None]):
         self._filling = False  # True while the form is filled from a draft (not user edits)
 
     @property
-    def quick(self) -> QuickReplyApp:
-        return self.app  # type: ignore[return-value]
+    def quick(self) -> QuickReply:
+        return cast(QuickReply, self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="editor-body"):
@@ -479,7 +477,7 @@ class EditorScreen(Screen[None]):
         )
 
 
-def open_editor(app: QuickReplyApp) -> EditorScreen:
+def open_editor(app: QuickReply) -> EditorScreen:
     rules, _ = load_rules(app.library.directories)
     return EditorScreen(EditSession(app.library.books, app.library.shops, rules))
 

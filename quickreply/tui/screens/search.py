@@ -6,7 +6,7 @@ preview says why, and Enter asks once before copying it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,13 +14,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Label, Tab, Tabs
+from textual.widgets import Input, Label, Static, Tab, Tabs
 
+from ... import clipboard
 from ...library import LEARNED
 from ...model import Phrase, Stage
+from ...sanitize import visible
 from ...search import Hit
 from ...template import MalformedTemplateError
 from ...usage import is_wording
+from ..context import QuickReply
+from ..messages import (
+    BooksReloaded,
+    BuyerMessage,
+    ClockTicked,
+    LoadFailed,
+    RankingChanged,
+    ReplyCopied,
+    ShopSwitched,
+)
 from ..strings import T, stage_name
 from ..widgets.key_footer import KeyFooter
 from ..widgets.preview import Preview, filled_reply, with_change, with_findings
@@ -29,9 +41,7 @@ from ..widgets.search_box import SearchBox
 from ..widgets.status_bar import StatusBar
 from .fill import FillForm
 from .guard import CopyGuardScreen
-
-if TYPE_CHECKING:
-    from ..app import QuickReplyApp
+from .manual_copy import ManualCopyScreen
 
 STAGES: list[Stage | None] = [None, Stage.PRE_SALE, Stage.IN_SALE, Stage.AFTER_SALE]
 RESULT_LIMIT = 20
@@ -102,7 +112,6 @@ class SearchScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.stage: Stage | None = None
         self.variant = 0
         self.allowed: set[tuple[str, tuple[str, ...]]] = set()
         """Flagged replies the agent chose to copy anyway: not asked again this session (keyed
@@ -119,11 +128,17 @@ class SearchScreen(Screen[None]):
         """The reply in parts being copied: Enter copies its next part; Esc or a new query ends it."""
 
     @property
-    def quick(self) -> QuickReplyApp:
-        return self.app  # type: ignore[return-value]
+    def quick(self) -> QuickReply:
+        return cast(QuickReply, self.app)
+
+    @property
+    def stage(self) -> Stage | None:
+        """The stage filter: the app's (Tab sets it there; _stage_changed follows it)."""
+        return self.quick.stage
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
+        yield Static("", id="banner", markup=False)
         yield Tabs(*(Tab(stage_label(stage), id=f"stage-{stage or 'all'}") for stage in STAGES), id="stages")
         yield SearchBox(placeholder=T.search_placeholder, id="query")
         with Horizontal(id="body"):
@@ -136,8 +151,73 @@ class SearchScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#stages", Tabs).can_focus = False
         self.query_one(SearchBox).focus()
+        self.watch(self.app, "stage", self._stage_changed, init=False)
+        self.watch(self.app, "clipboard_watching", self._watching_changed, init=False)
+        self._show_banner(T.loading if self.quick.loading else self._shops_note(kept=False))
         self.refresh_status()
         self.run_search()
+
+    # --- what the app announces -----------------------------------------------------------------
+
+    def _stage_changed(self, stage: Stage | None) -> None:
+        self._set_stage(stage)  # the tab follows the filter (Tab key, or set by the app)
+        self.refresh_status()
+        self.run_search(keep=self._selected_id())
+
+    def _watching_changed(self, _: bool) -> None:
+        self.refresh_status()
+
+    def on_books_reloaded(self, event: BooksReloaded) -> None:
+        """Every list follows a reload (the empty query's too); the query and selection stay."""
+        self._show_banner(self._shops_note(kept=event.kept_shops))
+        self.refresh_status()
+        self.run_search(keep=self._selected_id())
+
+    def on_load_failed(self, event: LoadFailed) -> None:
+        self._show_banner(T.load_crashed.format(reason=event.reason))
+
+    def on_shop_switched(self, _: ShopSwitched) -> None:
+        self.refresh_status()
+        self.show_preview()
+
+    def on_clock_ticked(self, event: ClockTicked) -> None:
+        self.refresh_status()
+        if event.cutoff_passed:
+            self.show_preview()
+
+    def on_ranking_changed(self, _: RankingChanged) -> None:
+        self.run_search(keep=self._selected_id())
+
+    def on_buyer_message(self, event: BuyerMessage) -> None:
+        if self.quick.clipboard_watching:
+            self.take_clipboard_message(event.query)
+
+    def on_reply_copied(self, event: ReplyCopied) -> None:
+        method = event.result.method
+        if method is clipboard.CopyMethod.SYSTEM:
+            self.notify(event.notice or T.copied, markup=False, timeout=2)
+        elif method is clipboard.CopyMethod.TERMINAL:
+            self.notify(T.copied_terminal, markup=False, timeout=4)
+        else:
+            self.app.push_screen(ManualCopyScreen(event.text, event.result.detail))
+
+    def _shops_note(self, *, kept: bool) -> str:
+        """The first error of shops.toml as file:line, or "" when it loaded cleanly."""
+        problems = self.quick.shop_problems
+        if not problems:
+            return ""
+        problem = problems[0]
+        where = f"{problem.file.name}:{problem.line}"
+        shop = self.quick.shop
+        if kept and shop is not None:
+            return T.shops_kept.format(where=where, shop=shop.name, error=problem.message)
+        return T.shops_broken.format(where=where, error=problem.message)
+
+    def _show_banner(self, text: str) -> None:
+        """The line under the status bar: stays until what it says is over (not a toast)."""
+        banner = self.query_one("#banner", Static)
+        banner.update(Content(visible(text)))  # file names and messages quote user files
+        banner.display = bool(text)
 
     # --- pieces -----------------------------------------------------------------------------
 
@@ -230,10 +310,7 @@ class SearchScreen(Screen[None]):
     @on(Tabs.TabActivated, "#stages")
     def stage_clicked(self, event: Tabs.TabActivated) -> None:
         index = [tab.id for tab in self.query_one("#stages", Tabs).query(Tab)].index(event.tab.id)
-        if STAGES[index] != self.stage:
-            self.stage = STAGES[index]
-            self.refresh_status()
-            self.run_search(keep=self._selected_id())
+        self.quick.stage = STAGES[index]  # the app's state: _stage_changed follows it
         self.box.focus()
 
     def take_clipboard_message(self, query: str) -> None:
@@ -294,10 +371,10 @@ class SearchScreen(Screen[None]):
         self.query_one("#stages", Tabs).active = f"stage-{stage or 'all'}"
 
     def action_next_stage(self) -> None:
-        self._set_stage(STAGES[(STAGES.index(self.stage) + 1) % len(STAGES)])
+        self.quick.stage = STAGES[(STAGES.index(self.stage) + 1) % len(STAGES)]
 
     def action_previous_stage(self) -> None:
-        self._set_stage(STAGES[(STAGES.index(self.stage) - 1) % len(STAGES)])
+        self.quick.stage = STAGES[(STAGES.index(self.stage) - 1) % len(STAGES)]
 
     def action_forget_learned(self) -> None:
         hit = self.results.selected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,10 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ...stats import compute, report
+from ..context import QuickReply
 from ..strings import T, recorded_stage_name, report_text
-
-if TYPE_CHECKING:
-    from ..app import QuickReplyApp
 
 
 class StatsScreen(ModalScreen[None]):
@@ -25,7 +23,7 @@ class StatsScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        app: QuickReplyApp = self.app  # type: ignore[assignment]
+        app = cast(QuickReply, self.app)
         if app.usage is None:
             text = T.stats_off
         else:

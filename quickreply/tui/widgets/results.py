@@ -66,7 +66,7 @@ class ResultList(OptionList, can_focus=False):
         self.hits: list[Hit] = []
         # OptionList caches each option's rendering by the Option object: handing it the same
         # object for the same line lets most keystrokes skip re-rendering unchanged rows.
-        self._option_cache: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool, bool, bool], Option] = {}
+        self._option_cache: dict[tuple[object, ...], Option] = {}
 
     def show(
         self,
@@ -90,7 +90,9 @@ class ResultList(OptionList, can_focus=False):
         self.highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
 
     def _option(self, hit: Hit, flagged: bool, updated: bool = False, personal: bool = False) -> Option:
-        key = (hit.phrase.id, hit.title_spans, flagged, hit.reason == LEARNED, updated, personal)
+        phrase = hit.phrase  # what the row shows, not only its id: a reload may retitle it
+        key = (phrase.id, phrase.title, phrase.stage, phrase.keys, hit.title_spans, flagged,
+               hit.reason == LEARNED, updated, personal)
         if (option := self._option_cache.get(key)) is None or option.prompt is None:
             option = Option(describe(hit, flagged, updated, personal), id=hit.phrase.id)
             self._option_cache[key] = option
