@@ -44,6 +44,10 @@ from .screens.problems import ProblemsScreen
 from .screens.search import SearchScreen
 from .strings import T
 from .widgets.status_bar import cutoff_note
+from .wide_chars import install as install_wide_char_fix
+
+# Chinese text over other widgets (toasts, dialogs) lost characters in Textual's compositor.
+install_wide_char_fix()
 
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files
