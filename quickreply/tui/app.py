@@ -43,8 +43,8 @@ from .screens.manual_copy import ManualCopyScreen
 from .screens.problems import ProblemsScreen
 from .screens.search import SearchScreen
 from .strings import T
-from .widgets.status_bar import cutoff_note
 from .wide_chars import install as install_wide_char_fix
+from .widgets.status_bar import cutoff_note
 
 # Chinese text over other widgets (toasts, dialogs) lost characters in Textual's compositor.
 install_wide_char_fix()
