@@ -37,6 +37,7 @@ def _render_chops(
     """Textual's ``Compositor._render_chops``, dividing a line only where its owner changes."""
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    empty = _EMPTY
     for region, clip, strips in self._get_renders(crop):
         render_region = region.intersection(clip)
         render_x = render_region.x
@@ -45,21 +46,25 @@ def _render_chops(
             if not is_rendered_line(y):
                 continue
             chops_line = chops[y]
-            final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-            starts = final_cuts[:-1]
+            starts = [cut for cut in cuts[y] if last_cut > cut >= first_cut]
             if not starts:
                 continue
             # Widgets are painted front to back: a piece already filled belongs to one in front.
-            free = [chops_line.get(cut) is None for cut in starts]
+            free = [chops_line[cut] is None for cut in starts]
+            if all(free):  # the usual case: nothing in front of this line of the widget
+                chops_line[starts[0]] = strip
+                for cut in starts[1:]:
+                    chops_line[cut] = empty  # kept whole in the first piece
+                continue
             # A run of pieces this widget wins side by side is cut only at its two ends.
             firsts = [i for i in range(len(starts)) if i == 0 or free[i] != free[i - 1]]
-            ends = [starts[i] - render_x for i in firsts[1:]] + [final_cuts[-1] - render_x]
+            ends = [starts[i] - render_x for i in firsts[1:]] + [last_cut - render_x]
             for first, piece in zip(firsts, strip.divide(ends), strict=False):
                 if free[first]:
                     chops_line[starts[first]] = piece
             for index, cut in enumerate(starts):
-                if free[index] and chops_line.get(cut) is None:
-                    chops_line[cut] = _EMPTY  # inside a run kept whole in its first piece
+                if free[index] and chops_line[cut] is None:
+                    chops_line[cut] = empty  # inside a run kept whole in its first piece
     return chops  # type: ignore[return-value]  # every piece is filled: the screen is behind all
 
 
@@ -76,16 +81,14 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     is_rendered_line = {y for y, _, _ in spans}.__contains__
     chops = _render_chops(self, crop, is_rendered_line)
     cuts = self.cuts
-    chop_ends: list[list[int]] = []
-    for y, line in enumerate(chops):
+    chop_ends: list[list[int]] = [[] for _ in chops]  # only the lines in a span are read
+    for y in {y for y, _, _ in spans}:
         line_cuts = cuts[y]
         # An empty piece (inside a run) ends where it starts: nothing is written for it.
-        chop_ends.append(
-            [
-                line_cuts[index + 1] if strip is None else x + strip.cell_length
-                for index, (x, strip) in enumerate(line.items())
-            ]
-        )
+        chop_ends[y] = [
+            line_cuts[index + 1] if strip is None else x + strip.cell_length
+            for index, (x, strip) in enumerate(chops[y].items())
+        ]
     widened: list[tuple[int, int, int]] = []
     for y, x1, x2 in spans:
         start, end = x1, x2
