@@ -58,10 +58,14 @@ from .screens.help import HelpScreen
 from .screens.problems import ProblemsScreen
 from .screens.search import SearchScreen
 from .strings import T
+from .wide_chars import install as install_wide_char_fix
 from .widgets.status_bar import cutoff_note
 
 if TYPE_CHECKING:  # imported where used, off the path to the first frame (start-up time)
     from ..learned import LearnedAnswers
+
+# Chinese text over other widgets (toasts, dialogs) lost characters in Textual's compositor.
+install_wide_char_fix()
 
 Copier = Callable[[str], clipboard.CopyResult]
 RELOAD_INTERVAL = 1.0  # seconds between looks at the phrasebook files

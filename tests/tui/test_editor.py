@@ -90,7 +90,7 @@ async def test_add_delete_undo_move(make: AppFactory, books_copy: Path) -> None:
         await pilot.pause()
         assert len(first.phrases) == count + 1
         assert screen.query_one("#field-id", Input).value == "new-reply"
-        await pilot.press("f8")
+        await pilot.press("ctrl+d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.click("#answer-delete")
@@ -103,7 +103,7 @@ async def test_add_delete_undo_move(make: AppFactory, books_copy: Path) -> None:
         screen.query_one(Tree).move_cursor(screen.query_one(Tree).root.children[0].children[0])
         await pilot.pause()
         moved = screen.session.books[0].phrases[0].id
-        await pilot.press("f7")
+        await pilot.press("ctrl+t")
         await pilot.pause()
         await pilot.click("#answer-0")
         await pilot.pause()

@@ -50,11 +50,10 @@ WIDGETS = {SearchScreen: [SearchBox]}
 OPENED_BY = {"show_help": HelpScreen, "show_stats": StatsScreen, "show_problems": ProblemsScreen}
 """App action → the dialog it opens (which may close on the same key)."""
 CLOSING = {"dismiss", "cancel", "close"}
-CONTEXTUAL = {"escape", "enter"}
-"""Keys whose meaning is the context's (rule 3)."""
+CONTEXTUAL = {"escape", "enter", "tab"}
+"""Keys whose meaning is the context's (rule 3). Tab: the next field in a form (the editor),
+the next stage on the search screen, which has one field."""
 
-EDITOR = "editor helper's branch i13-editor re-keys the editor's F6 (复制一条 ≠ the app's F6 统计)"
-SEARCH_EDITOR = "search and editor give this key two meanings; one of them needs another key (lead)"
 
 
 def screens() -> list[type[Screen[object]]]:
@@ -105,12 +104,7 @@ def clashes(screen: type[Screen[object]]) -> list[str]:
 
 
 def params_per_screen() -> list[object]:
-    return [
-        pytest.param(screen, id=screen.__name__, marks=pytest.mark.xfail(strict=True, reason=EDITOR))
-        if screen.__name__ == "EditorScreen"
-        else pytest.param(screen, id=screen.__name__)
-        for screen in screens()
-    ]
+    return [pytest.param(screen, id=screen.__name__) for screen in screens()]
 
 
 @pytest.mark.parametrize("screen", params_per_screen())
@@ -124,12 +118,7 @@ def footer_keys() -> list[Binding]:
 
 
 def params_per_footer_key() -> list[object]:
-    return [
-        pytest.param(binding, id=binding.key, marks=pytest.mark.xfail(strict=True, reason=EDITOR))
-        if binding.key == "f6"
-        else pytest.param(binding, id=binding.key)
-        for binding in footer_keys()
-    ]
+    return [pytest.param(binding, id=binding.key) for binding in footer_keys()]
 
 
 @pytest.mark.parametrize("app_binding", params_per_footer_key())
@@ -157,13 +146,7 @@ def full_screen_keys() -> list[str]:
 
 
 def params_full_screens() -> list[object]:
-    known = {"f6": EDITOR, "f7": SEARCH_EDITOR, "f8": SEARCH_EDITOR}
-    return [
-        pytest.param(key, id=key, marks=pytest.mark.xfail(strict=True, reason=known[key]))
-        if key in known
-        else pytest.param(key, id=key)
-        for key in full_screen_keys()
-    ]
+    return [pytest.param(key, id=key) for key in full_screen_keys()]
 
 
 @pytest.mark.parametrize("key", params_full_screens())

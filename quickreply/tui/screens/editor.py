@@ -9,14 +9,17 @@ from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 # Tree labels are rich Text (Textual's Tree copies them); Text(s) is never parsed as markup.
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea, Tree
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Tab, Tabs, TextArea, Tree
 
 from ... import store
 from ...editing import (
@@ -33,27 +36,43 @@ from ...model import Severity, Stage
 from ...rules import load_rules
 from ...sanitize import visible, visible_path
 from ..context import QuickReply
-from ..strings import TM
+from ..strings import TM, T
+from ..widgets.key_footer import KeyFooter
 from ..widgets.preview import filled_reply
-from ..widgets.template_area import TemplateArea
+from ..widgets.template_area import FieldArea, FieldInput, TemplateArea
 from .confirm import ConfirmScreen
 from .conflict import ConflictScreen
 
 VARIANT_SEPARATOR = "---"
 FIELDS = ("id", "title", "stage", "keys", "tags", "text", "variants", "note", "starts", "expires")
 LABELS = {
-    "id": "id（小写字母、数字、连字符）",
-    "title": "标题",
-    "stage": "阶段",
-    "keys": "快捷编码（空格分隔）",
-    "tags": "标签（空格分隔）",
-    "text": "回复内容",
-    "variants": "其他说法（每种之间单独一行 ---）",
-    "note": "备注（只给主管看）",
-    "starts": "开始日期（预售话术，这天起显示，YYYY-MM-DD，可空）",
-    "expires": "过期日期（活动话术，YYYY-MM-DD，可空）",
+    "id": T.editor_label_id,
+    "title": T.editor_label_title,
+    "stage": T.editor_label_stage,
+    "keys": T.editor_label_keys,
+    "tags": T.editor_label_tags,
+    "text": T.editor_label_text,
+    "variants": T.editor_label_variants,
+    "note": T.editor_label_note,
+    "starts": T.editor_label_starts,
+    "expires": T.editor_label_expires,
 }
-TEXT_TOOLTIP = "分几段发送（千牛里一条一条发）：段与段之间单独写一行 ---"
+# What to write, under the field: a label stays short enough to be whole in any column.
+HINTS = {
+    "id": T.editor_hint_id,
+    "keys": T.editor_hint_keys,
+    "tags": T.editor_hint_tags,
+    "text": T.editor_hint_text,
+    "variants": T.editor_hint_variants,
+    "note": T.editor_hint_note,
+    "starts": T.editor_hint_starts,
+    "expires": T.editor_hint_expires,
+}
+PANES = ("tree", "form", "preview")
+PANE_TABS = {"tree": T.editor_tab_tree, "form": T.editor_tab_form, "preview": T.editor_tab_preview}
+WIDE = 100
+"""From this many columns the tree, form and preview stand side by side; below it they are
+tabs, one at a time (80×24 gave the form 20 cells)."""
 SEVERITY_STYLES = {
     Severity.ERROR: "bold $text-error",
     Severity.WARNING: "$text-warning",
@@ -63,60 +82,228 @@ Node = tuple[BookDraft, int | None]
 
 
 class EditorScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 (Textual types it so)
+    AUTO_FOCUS = "#book-tree"
     # Structural actions sit on function keys: Ctrl+letters belong to the text fields
-    # (Ctrl+X cut, Ctrl+Z undo typing, Ctrl+D delete…).
+    # (Ctrl+X cut, Ctrl+Z undo typing, Ctrl+D delete…). They, Tab and Shift+Tab are priority
+    # bindings: the app hands each key to the widget focused when the key is read, so keys
+    # typed right after a non-priority Tab reached the field being left. A priority binding
+    # runs as the key is read, before the next key is handed on.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save_book", "保存本书", id="editor.save", tooltip="保存当前回复所在的书"),
-        Binding("f5", "add_reply", "新回复", id="editor.add", tooltip="在当前回复后新建一条"),
-        Binding("f6", "duplicate_reply", "复制一条", id="editor.duplicate", tooltip="复制当前回复"),
-        Binding("f8", "delete_reply", "删除", id="editor.delete", tooltip="删除当前回复（会先确认，可撤销）"),
-        Binding("f9", "undo", "撤销", id="editor.undo", tooltip="撤销新建、复制、删除、移动、排序"),
-        Binding("ctrl+up", "reorder(-1)", "上移", id="editor.up", show=False, tooltip="在书中上移"),
-        Binding("ctrl+down", "reorder(1)", "下移", id="editor.down", show=False, tooltip="在书中下移"),
-        Binding("f7", "move_reply", "移到…", id="editor.move", tooltip="移到另一本书"),
-        Binding("f11", "edit_shops", "店铺", id="editor.shops", tooltip="编辑 shops.toml 里的店铺信息"),
-        Binding("f10", "new_book", "新书", id="editor.new-book", tooltip="新建一本短语书"),
+        Binding("tab", "app.focus_next", show=False, priority=True, id="editor.focus-next"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="editor.focus-previous"),
+        Binding("enter", "open_reply", show=False, priority=True, id="editor.open-reply"),
+        # The tree's cursor moves as the key is read too, so an Enter right behind a ↓ opens
+        # the reply ↓ reached, not the one before it.
+        Binding("up", "tree_cursor('up')", show=False, priority=True, id="editor.tree-up"),
+        Binding("down", "tree_cursor('down')", show=False, priority=True, id="editor.tree-down"),
         Binding(
-            "escape", "close_editor", "返回", id="editor.close", tooltip="回到搜索（有未保存修改时先询问）"
+            "ctrl+s",
+            "save_book",
+            T.editor_key_save,
+            id="editor.save",
+            tooltip=T.editor_tip_save,
+            priority=True,
         ),
+        Binding(
+            "f5", "add_reply", T.editor_key_add, id="editor.add", tooltip=T.editor_tip_add, priority=True
+        ),
+        # F6 is the app's 统计 everywhere else: one meaning per key.
+        Binding(
+            "f12",
+            "duplicate_reply",
+            T.editor_key_duplicate,
+            id="editor.duplicate",
+            tooltip=T.editor_tip_duplicate,
+            priority=True,
+        ),
+        # F7/F8 are the search screen's clipboard watch and 忘记: one meaning per key.
+        # Ctrl+D deletes forwards in a field anyway (Textual's Input): here, the reply.
+        Binding(
+            "ctrl+d",
+            "delete_reply",
+            T.editor_key_delete,
+            id="editor.delete",
+            tooltip=T.editor_tip_delete,
+            priority=True,
+        ),
+        Binding("f9", "undo", T.editor_key_undo, id="editor.undo", tooltip=T.editor_tip_undo, priority=True),
+        Binding(
+            "ctrl+up", "reorder(-1)", T.editor_key_up, id="editor.up", show=False, tooltip=T.editor_tip_up
+        ),
+        Binding(
+            "ctrl+down",
+            "reorder(1)",
+            T.editor_key_down,
+            id="editor.down",
+            show=False,
+            tooltip=T.editor_tip_down,
+        ),
+        Binding(
+            "ctrl+t",
+            "move_reply",
+            T.editor_key_move,
+            id="editor.move",
+            tooltip=T.editor_tip_move,
+            priority=True,
+        ),
+        Binding(
+            "f11",
+            "edit_shops",
+            T.editor_key_shops,
+            id="editor.shops",
+            tooltip=T.editor_tip_shops,
+            priority=True,
+        ),
+        Binding(
+            "f10",
+            "new_book",
+            T.editor_key_new_book,
+            id="editor.new-book",
+            tooltip=T.editor_tip_new_book,
+            priority=True,
+        ),
+        Binding(
+            "ctrl+pagedown",
+            "next_pane(1)",
+            T.editor_key_next_pane,
+            id="editor.next-pane",
+            show=False,
+            tooltip=T.editor_tip_next_pane,
+            priority=True,
+        ),
+        Binding(
+            "ctrl+pageup",
+            "next_pane(-1)",
+            T.editor_key_previous_pane,
+            id="editor.previous-pane",
+            show=False,
+            tooltip=T.editor_tip_previous_pane,
+            priority=True,
+        ),
+        # Not priority: Esc first closes an open stage list or a dialog.
+        Binding("escape", "close_editor", T.editor_key_close, id="editor.close", tooltip=T.editor_tip_close),
     ]
+
+    pane: var[str] = var("tree", init=False)
+    """The pane shown below WIDE columns (tree, form or preview); all three are shown above."""
 
     def __init__(self, session: EditSession) -> None:
         super().__init__()
         self.session = session
         self.current: Node | None = None
-        self._filling = False  # True while the form is filled from a draft (not user edits)
+        self._filled: tuple[object, ...] | None = None  # the form as show() filled it
 
     @property
     def quick(self) -> QuickReply:
         return cast(QuickReply, self.app)
 
     def compose(self) -> ComposeResult:
+        yield Tabs(*(Tab(PANE_TABS[name], id=f"tab-{name}") for name in PANES), id="editor-tabs")
         with Horizontal(id="editor-body"):
-            yield Tree(Text("短语书"), id="book-tree")
-            with VerticalScroll(id="editor-form"):
+            yield Tree(Text(T.editor_tree_root), id="book-tree", classes="editor-pane")
+            with VerticalScroll(id="editor-form", classes="editor-pane"):
                 for name in FIELDS:
                     yield Label(LABELS[name], classes="field-label")
                     if name == "stage":
-                        options = [("跟随书的阶段", "")] + [(stage.label, stage.value) for stage in Stage]
-                        yield Select(options, allow_blank=False, value="", id="field-stage")
+                        options = [(T.editor_stage_book, "")] + [
+                            (stage.label, stage.value) for stage in Stage
+                        ]
+                        # Compact: one line like the inputs, its border never wider than the form.
+                        yield Select(options, allow_blank=False, value="", id="field-stage", compact=True)
                     elif name in ("text", "variants"):
-                        area = TemplateArea(id=f"field-{name}", classes=f"area-{name}", theme="css")
-                        if name == "text":
-                            area.tooltip = TEXT_TOOLTIP
-                        yield area
+                        yield TemplateArea(id=f"field-{name}", classes=f"area-{name}", theme="css")
                     elif name == "note":
-                        yield TextArea(id=f"field-{name}", classes=f"area-{name}")
+                        yield FieldArea(id=f"field-{name}", classes=f"area-{name}")
                     else:
-                        yield Input(id=f"field-{name}")
+                        # Focus leaves the text alone: select-all made the first key wipe the id.
+                        yield FieldInput(id=f"field-{name}", select_on_focus=False)
+                    if name in HINTS:
+                        yield Static(HINTS[name], classes="field-hint", markup=False)
                     yield Static("", id=f"findings-{name}", classes="findings")
-            with Vertical(id="editor-side"):
-                yield Label("预览（当前店铺）", classes="field-label")
+            with Vertical(id="editor-side", classes="editor-pane"):
+                yield Label(T.editor_preview_title, classes="field-label")
                 yield Static("", id="editor-preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.watch_pane(self.pane)
         self.rebuild_tree()
+
+    # --- panes (below WIDE columns one at a time, as tabs) ---------------------------------------
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def watch_pane(self, pane: str) -> None:
+        for name in PANES:
+            self.set_class(name == pane, f"-pane-{name}")
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{pane}":
+            tabs.active = f"tab-{pane}"
+
+    @on(Tabs.TabActivated, "#editor-tabs")
+    def tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        if event.tab.id is not None:
+            self.pane = event.tab.id.removeprefix("tab-")
+
+    def go_to_pane(self, pane: str, focus: Widget | None = None) -> None:
+        """Show ``pane`` (narrow screens) and put the focus in it: ``focus``, else its first
+        field; the tab bar when the pane has nothing to focus (the preview)."""
+        self.pane = pane
+        if focus is None:
+            focus = {
+                "tree": self.query_one(Tree),
+                "form": self.query_one("#field-id", Input),
+                "preview": self.query_one(Tabs) if self.narrow else None,
+            }[pane]
+        if focus is not None:
+            # At once, not Widget.focus() (queued behind the keys already read): keys typed
+            # right after F5 or Enter belong to the field shown.
+            self.set_focus(focus)
+
+    def on_resize(self) -> None:
+        """Narrowed below WIDE: the pane shown is the one being worked in (Screen's own
+        resize handler has set -narrow / -wide by now)."""
+        if not self.narrow or self.focused is None:
+            return
+        for name, selector in (("form", "#editor-form"), ("preview", "#editor-side"), ("tree", "#book-tree")):
+            pane = self.query_one(selector)
+            if self.focused is pane or pane in self.focused.ancestors:
+                self.pane = name
+                return
+
+    def action_next_pane(self, step: int) -> None:
+        self.go_to_pane(PANES[(PANES.index(self.pane) + step) % len(PANES)])
+
+    def action_tree_cursor(self, direction: str) -> None:
+        tree = self.query_one(Tree)
+        if self.focused is not tree:
+            raise SkipAction()  # ↑↓ in a text field, the stage list…
+        if direction == "up":
+            tree.action_cursor_up()
+        else:
+            tree.action_cursor_down()
+
+    def action_open_reply(self) -> None:
+        """Enter on a reply in the tree: into its form (the form pane, on narrow screens).
+        A priority binding, so keys typed right after Enter land in the form; Enter anywhere
+        else (a book in the tree, a text field, a button) is left to that widget."""
+        tree = self.query_one(Tree)
+        node = tree.cursor_node
+        if self.focused is not tree or node is None or node.data is None or node.data[1] is None:
+            raise SkipAction()
+        if self.current is None or node.data[0] is not self.current[0] or node.data[1] != self.current[1]:
+            self.show(node.data)
+        self.go_to_pane("form")
+
+    @on(Tree.NodeSelected, "#book-tree")
+    def reply_clicked(self, event: Tree.NodeSelected[Node]) -> None:
+        """A click on a reply shows its form when only one pane shows at a time."""
+        if self.narrow and event.node.data is not None and event.node.data[1] is not None:
+            self.go_to_pane("form")
 
     # --- tree ------------------------------------------------------------------------------------
 
@@ -126,10 +313,7 @@ class EditorScreen(Screen[None]):
         tree.root.expand()
         target_line = None
         for book in self.session.books:
-            mark = " *" if book.dirty else ""
-            branch = tree.root.add(
-                Text(f"{book.name}（{book.stage.label}）{mark}"), data=(book, None), expand=True
-            )
+            branch = tree.root.add(self._book_label(book), data=(book, None), expand=True)
             for index, draft in enumerate(book.phrases):
                 leaf = branch.add_leaf(Text(draft.title or draft.id), data=(book, index))
                 if select is not None and select[0] is book and select[1] == index:
@@ -140,10 +324,19 @@ class EditorScreen(Screen[None]):
             self.call_after_refresh(tree.move_cursor, target_line)
             self.show(target_line.data)
 
+    @staticmethod
+    def _book_label(book: BookDraft) -> Text:
+        label = T.editor_book_node.format(name=book.name, stage=book.stage.label)
+        return Text(label + (" *" if book.dirty else ""))
+
     @on(Tree.NodeHighlighted)
     def node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
-        if event.node.data is not None and event.node.data[1] is not None:
-            self.show(event.node.data)
+        data = event.node.data
+        if data is None or data[1] is None or event.node is not event.control.cursor_node:
+            return  # a book, or a line the cursor has already left (keys typed fast)
+        if self.current is not None and data[0] is self.current[0] and data[1] == self.current[1]:
+            return  # shown already (rebuild_tree): filling it again would drop keys typed since
+        self.show(data)
 
     # --- form ------------------------------------------------------------------------------------
 
@@ -153,24 +346,32 @@ class EditorScreen(Screen[None]):
             return
         self.current = node
         draft = book.phrases[index]
-        self._filling = True
-        try:
-            self.query_one("#field-id", Input).value = draft.id
-            self.query_one("#field-title", Input).value = draft.title
-            self.query_one("#field-stage", Select).value = draft.stage.value if draft.stage else ""
-            self.query_one("#field-keys", Input).value = " ".join(draft.keys)
-            self.query_one("#field-tags", Input).value = " ".join(draft.tags)
-            self.query_one("#field-text", TextArea).text = draft.text
-            self.query_one("#field-variants", TextArea).text = f"\n{VARIANT_SEPARATOR}\n".join(draft.variants)
-            self.query_one("#field-note", TextArea).text = draft.note
-            self.query_one("#field-expires", Input).value = draft.expires.isoformat() if draft.expires else ""
-            self.query_one("#field-starts", Input).value = draft.starts.isoformat() if draft.starts else ""
-        finally:
-            self.call_after_refresh(self._done_filling)
+        self.query_one("#field-id", Input).value = draft.id
+        self.query_one("#field-title", Input).value = draft.title
+        self.query_one("#field-stage", Select).value = draft.stage.value if draft.stage else ""
+        self.query_one("#field-keys", Input).value = " ".join(draft.keys)
+        self.query_one("#field-tags", Input).value = " ".join(draft.tags)
+        self.query_one("#field-text", TextArea).text = draft.text
+        self.query_one("#field-variants", TextArea).text = f"\n{VARIANT_SEPARATOR}\n".join(draft.variants)
+        self.query_one("#field-note", TextArea).text = draft.note
+        self.query_one("#field-expires", Input).value = draft.expires.isoformat() if draft.expires else ""
+        self.query_one("#field-starts", Input).value = draft.starts.isoformat() if draft.starts else ""
+        for field in self.query_one("#editor-form").query(Input):
+            field.cursor_position = len(field.value)  # typing adds to the end, whatever came before
+        # The Changed messages these assignments post arrive later, maybe after keys the lead
+        # typed since: an event is the form being filled only while the form is still as filled.
+        self._filled = self._form_values()
         self.refresh_findings(draft, {})
 
-    def _done_filling(self) -> None:
-        self._filling = False
+    def _form_values(self) -> tuple[object, ...]:
+        values: list[object] = []
+        for name in FIELDS:
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, (Input, Select)):
+                values.append(widget.value)
+        return tuple(values)
 
     def read_form(self) -> tuple[PhraseDraft, dict[str, str]]:
         """The draft the form describes, and errors of fields that cannot even be read."""
@@ -183,7 +384,7 @@ class EditorScreen(Screen[None]):
                 try:
                     dates[name] = dt.date.fromisoformat(written)
                 except ValueError:
-                    errors[name] = "日期格式应为 2026-12-12"
+                    errors[name] = T.editor_bad_date
         stage_value = self.query_one("#field-stage", Select).value
         variants = re.split(
             rf"\n\s*{VARIANT_SEPARATOR}\s*\n", self.query_one("#field-variants", TextArea).text
@@ -208,8 +409,12 @@ class EditorScreen(Screen[None]):
     @on(TextArea.Changed)
     @on(Select.Changed)
     def field_changed(self) -> None:
-        if self._filling or self.current is None:
+        if self.current is None:
             return
+        if self._filled is not None:
+            if self._form_values() == self._filled:
+                return  # show() filling the form: nothing was edited
+            self._filled = None  # edited: from now on every change is the lead's
         book, index = self.current
         if index is None:
             return
@@ -228,7 +433,7 @@ class EditorScreen(Screen[None]):
         if node is not None and node.data == self.current:
             node.set_label(Text(draft.title or draft.id))
             if node.parent is not None:
-                node.parent.set_label(Text(f"{book.name}（{book.stage.label}） *"))
+                node.parent.set_label(self._book_label(book))
 
     def refresh_findings(self, draft: PhraseDraft, unreadable: dict[str, str]) -> None:
         assert self.current is not None
@@ -247,7 +452,7 @@ class EditorScreen(Screen[None]):
             pieces = self.quick.library.preview(draft.to_phrase(book), shop=self.quick.shop)
             preview.update(filled_reply(pieces))
         except Exception as error:
-            preview.update(Content(f"（无法预览：{error}）"))
+            preview.update(Content(T.editor_no_preview.format(error=error)))
 
     # --- actions ---------------------------------------------------------------------------------
 
@@ -258,8 +463,11 @@ class EditorScreen(Screen[None]):
         return node.data
 
     def _focus_id(self) -> None:
-        """A new reply starts with its id: typing replaces the suggested one."""
-        self.call_after_refresh(self.query_one("#field-id", Input).focus)
+        """A new reply starts with its id: the cursor waits at the end of the suggested one
+        (Ctrl+U clears it). Focused at once, so keys typed right after F5 land there."""
+        field = self.query_one("#field-id", Input)
+        self.go_to_pane("form", field)
+        field.cursor_position = len(field.value)
 
     def action_add_reply(self) -> None:
         where = self._book_and_index()
@@ -289,11 +497,12 @@ class EditorScreen(Screen[None]):
             if answer == "delete":
                 self.session.delete(book, index)
                 self.rebuild_tree(select=(book, max(0, index - 1)))
-                self.notify(f"已删除 {draft.id}（F9 撤销）", markup=False)
+                self.notify(T.editor_deleted.format(id=draft.id), markup=False)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"删除回复「{draft.title}」（{draft.id}）？", [("delete", "删除"), ("keep", "保留")]
+                T.editor_delete_question.format(title=draft.title, id=draft.id),
+                [("delete", T.editor_answer_delete), ("keep", T.editor_answer_keep)],
             ),
             decided,
         )
@@ -304,7 +513,7 @@ class EditorScreen(Screen[None]):
             self.app.bell()
             return
         self.rebuild_tree()
-        self.notify(f"已撤销：{what}", markup=False)
+        self.notify(T.editor_undone.format(what=what), markup=False)
 
     def action_reorder(self, step: int) -> None:
         where = self._book_and_index()
@@ -330,17 +539,17 @@ class EditorScreen(Screen[None]):
                 self.rebuild_tree(select=(target, position))
 
         answers = [(str(number), other.name) for number, other in enumerate(others)]
-        self.app.push_screen(ConfirmScreen("移到哪本书？", answers), chosen)
+        self.app.push_screen(ConfirmScreen(T.editor_move_question, answers), chosen)
 
     def action_new_book(self) -> None:
         directory = self.quick.library.directories[0]
         stage = self.current[0].stage if self.current else Stage.PRE_SALE
-        name = f"新短语书{len(self.session.books) + 1}"
+        name = T.editor_new_book_name.format(number=len(self.session.books) + 1)
         book = self.session.new_book(directory, name, stage)
         position = self.session.add(book)
         self.rebuild_tree(select=(book, position))
         self._focus_id()
-        self.notify(f"已新建《{name}》：{book.path.name}（Ctrl+S 保存）", markup=False)
+        self.notify(T.editor_new_book_made.format(name=name, file=book.path.name), markup=False)
 
     def action_save_book(self) -> None:
         where = self._book_and_index()
@@ -363,14 +572,14 @@ class EditorScreen(Screen[None]):
             self._merge_with_disk(book, attempt + 1)
             return
         except OSError as error:
-            self.notify(f"保存失败，原文件未改动：{error}", severity="error", markup=False)
+            self.notify(T.editor_save_failed.format(error=error), severity="error", markup=False)
             return
         self.session.mark_saved(book)
         self.rebuild_tree(select=self.current)
         if merged:
             self.notify(f"{TM.saved.format(file=saved.path.name)}\n{merged}", markup=False, timeout=10)
         else:
-            self.notify(f"已保存 {saved.path.name}", markup=False)
+            self.notify(T.editor_saved.format(file=saved.path.name), markup=False)
 
     def _merge_with_disk(self, book: BookDraft, attempt: int) -> None:
         """A colleague saved this book first: merge their file and the draft reply by reply,
@@ -399,8 +608,7 @@ class EditorScreen(Screen[None]):
 
         title = TM.title.format(book=book.name, file=visible_path(book.path.name))
         text = f"{summary}{TM.conflicts_left.format(count=len(conflicts))}"
-        labels = {name: LABELS[name].split("（")[0] for name in FIELDS}
-        self.app.push_screen(ConflictScreen(title, text, conflicts, labels), decided)
+        self.app.push_screen(ConflictScreen(title, text, conflicts, LABELS), decided)
 
     def _apply_merge(
         self, book: BookDraft, disk: DiskMerge, choices: dict[str, Choice], summary: str, attempt: int
@@ -451,7 +659,7 @@ class EditorScreen(Screen[None]):
 
         def closed(saved: bool | None) -> None:
             if saved:
-                self.notify(f"已保存 {path.name}", markup=False)
+                self.notify(T.editor_saved.format(file=path.name), markup=False)
 
         try:
             screen = ShopsScreen(path)
@@ -471,7 +679,8 @@ class EditorScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                "有未保存的修改，离开就会丢失。", [("stay", "留下继续编辑"), ("discard", "不保存，离开")]
+                T.editor_leave_question,
+                [("stay", T.editor_answer_stay), ("discard", T.editor_answer_discard)],
             ),
             decided,
         )

@@ -17,20 +17,15 @@ from ... import store
 from ...books import parse_shops
 from ...model import Severity
 from ...sanitize import escape_in_quoted, visible, visible_path
-
-TEMPLATE = """# 每个 [[shop]] 一家店；shop_name 必填，每个键都是回复里可用的占位符。
-[[shop]]
-shop_name = "我的店铺"
-cutoff = "16:00"
-"""
+from ..strings import T
 
 
 class ShopsScreen(ModalScreen[bool]):
     """Returns True when shops.toml was saved."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save_shops", "保存店铺", id="shops.save", tooltip="检查并保存 shops.toml"),
-        Binding("escape", "cancel", "取消", id="shops.cancel", tooltip="不保存，关闭"),
+        Binding("ctrl+s", "save_shops", T.shops_key_save, id="shops.save", tooltip=T.shops_tip_save),
+        Binding("escape", "cancel", T.shops_key_cancel, id="shops.cancel", tooltip=T.shops_tip_cancel),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -39,18 +34,18 @@ class ShopsScreen(ModalScreen[bool]):
         data = store.read_existing(path)  # SaveError for a FIFO or device: the caller says so
         self.sha256 = None if data is None else store.digest(data)
         try:
-            self.original = TEMPLATE if data is None else data.decode("utf-8-sig")
+            self.original = T.shops_template if data is None else data.decode("utf-8-sig")
         except UnicodeDecodeError:  # editing it would replace the bytes it cannot show
-            raise store.SaveError(errno.EILSEQ, "文件不是 UTF-8 编码，请先另存为 UTF-8", str(path)) from None
+            raise store.SaveError(errno.EILSEQ, T.shops_not_utf8, str(path)) from None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shops-dialog"):
-            yield Label(Content(f"店铺信息：{visible_path(self.path)}"), classes="dialog-title")
+            yield Label(Content(T.shops_title.format(path=visible_path(self.path))), classes="dialog-title")
             # TextArea sends what it holds to the terminal as it is: a raw ESC or U+202E in the
             # file is shown as its TOML escape (the same value inside a "string").
             yield TextArea(escape_in_quoted(self.original, toml=True), id="shops-text")
             yield Static("", id="shops-findings")
-            yield Label("Ctrl+S 检查并保存 · Esc 取消", classes="dialog-hint")
+            yield Label(T.shops_hint, classes="dialog-hint")
 
     def action_save_shops(self) -> None:
         text = self.query_one(TextArea).text
@@ -58,7 +53,7 @@ class ShopsScreen(ModalScreen[bool]):
         errors = [problem for problem in problems if problem.severity is Severity.ERROR]
         findings = self.query_one("#shops-findings", Static)
         if errors or not shops:
-            lines = [problem.format() for problem in errors] or ["至少需要一家带 shop_name 的店铺"]
+            lines = [problem.format() for problem in errors] or [T.shops_none]
             findings.update(Content.styled("\n".join(lines), "bold $text-error"))
             return
         try:
@@ -67,7 +62,9 @@ class ShopsScreen(ModalScreen[bool]):
             findings.update(Content.styled(visible(str(error)), "bold $text-error"))
             return
         except OSError as error:
-            findings.update(Content.styled(visible(f"保存失败，原文件未改动：{error}"), "bold $text-error"))
+            findings.update(
+                Content.styled(visible(T.editor_save_failed.format(error=error)), "bold $text-error")
+            )
             return
         self.dismiss(True)
 
