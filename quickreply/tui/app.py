@@ -567,6 +567,12 @@ class QuickReplyApp(App[None]):
         question = T.quit_unsaved
         self.push_screen(ConfirmScreen(question, [("stay", T.quit_stay), ("quit", T.quit_anyway)]), decided)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F3 编辑 leaves the footer while the editor is open (it would do nothing there)."""
+        if action == "open_editor":  # by a flag: importing the editor here would slow the start
+            return not getattr(self.screen, "is_editor", False)
+        return True
+
     def action_open_editor(self) -> None:
         from .screens.editor import EditorScreen, open_editor
 

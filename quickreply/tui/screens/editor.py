@@ -85,10 +85,15 @@ class EditorScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 (Textual types it so)
     AUTO_FOCUS = "#book-tree"
     # Structural actions sit on function keys: Ctrl+letters belong to the text fields
-    # (Ctrl+X cut, Ctrl+Z undo typing, Ctrl+D delete…). They, Tab and Shift+Tab are priority
+    # (Ctrl+X cut, Ctrl+Z undo typing…). Two exceptions, because F7/F8 mean the clipboard watch
+    # and 忘记 on the search screen (one meaning per key): Ctrl+D deletes the reply (in a field
+    # the Delete key still deletes forwards) and Ctrl+T moves it. They, Tab and Shift+Tab are priority
     # bindings: the app hands each key to the widget focused when the key is read, so keys
     # typed right after a non-priority Tab reached the field being left. A priority binding
     # runs as the key is read, before the next key is handed on.
+    is_editor: ClassVar[bool] = True
+    """The app hides F3 编辑 from the footer here."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", show=False, priority=True, id="editor.focus-next"),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="editor.focus-previous"),

@@ -19,6 +19,16 @@ from textual.widgets._footer import FooterKey
 
 FOOTER_KEYS: dict[str, int] = {
     "app.palette": 3,  # drawn at the right edge whatever its place; first here: kept before ^N
+    # The editor (a team lead's screen): saving and leaving first; its own keys before the app's.
+    "editor.save": 1,
+    "editor.close": 1,
+    "editor.add": 1,
+    "editor.duplicate": 2,
+    "editor.delete": 2,
+    "editor.undo": 2,
+    "editor.move": 3,
+    "editor.shops": 3,
+    "editor.new-book": 3,
     "search.copy": 1,
     "search.clear": 1,
     "search.next-stage": 1,
@@ -30,16 +40,6 @@ FOOTER_KEYS: dict[str, int] = {
     "app.stats": 2,
     "search.clipboard-watch": 4,
     "app.quit": 3,
-    # The editor (a team lead's screen): saving and leaving first.
-    "editor.save": 1,
-    "editor.close": 1,
-    "editor.add": 1,
-    "editor.duplicate": 2,
-    "editor.delete": 2,
-    "editor.undo": 2,
-    "editor.move": 3,
-    "editor.shops": 3,
-    "editor.new-book": 3,
 }
 """Binding id → how much an agent needs it in the footer (1 most; dropped last, and among
 equals the rightmost here first). Keys are shown in this order, the palette key (^P 命令) at the
