@@ -12,7 +12,8 @@ import fnmatch
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,18 @@ def _not_regular(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "特殊文件")
 
 
+PREREAD: ContextVar[Callable[[Path], bytes | Problem | None] | None] = ContextVar("preread", default=None)
+"""Set by the library cache (cache.Snapshot) during a load: the files it already read and
+hashed, so that what is built is exactly what its key says."""
+
+
 def _read_bytes(path: Path) -> bytes | Problem:
+    if (preread := PREREAD.get()) is not None and (data := preread(path)) is not None:
+        return data
+    return _read_file(path)
+
+
+def _read_file(path: Path) -> bytes | Problem:
     """The bytes of a regular file of at most MAX_FILE_BYTES, or a Problem naming it.
 
     Reading a FIFO blocks forever and /dev/zero never ends, so only regular files are read

@@ -1,0 +1,258 @@
+"""The loaded library kept on disk, so that the next start skips parsing and indexing.
+
+At 100k replies, reading the books and building the search index takes ten seconds; reading
+them back from this cache takes about one. An entry is keyed by the CONTENT of every file a
+load reads (each ``*.toml`` of each folder and the bundled synonyms, hashed byte for byte),
+the folders as given, the agent's personal folders, the Python version and the source of
+quickreply itself and of the libraries that shape the result: a changed book, even one of the
+same size and mtime, is never served from a stale entry.
+
+Safe to lose: a missing, truncated, corrupt or foreign entry, or a cache folder that cannot
+be written, only means a full load (never an error, never a different result). Entries are
+written atomically (a temporary file, then ``os.replace``), carry a CRC of their payload, and
+only the latest few are kept. The folder is the user's cache dir (``locations.user_cache_dir``
+/ ``library``); deleting it is always safe. Nothing is ever unpickled from a phrasebook folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import functools
+import gc
+import hashlib
+import importlib.util
+import io
+import os
+import pickle
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import books
+from .locations import bundled_data, user_cache_dir
+from .model import Phrase, Problem
+
+FORMAT = 1
+"""Bump when the payload's layout changes (the source hash changes with it anyway)."""
+KEEP = 4
+"""Entries kept: a team folder, a test folder and a couple of older versions."""
+_MAGIC = b"QRLIB\x00%d\n" % FORMAT
+_SUFFIX = ".qrcache"
+_KEY_BYTES = 32
+_DEPENDENCIES = ("tomli", "opencc", "pypinyin")
+"""Libraries whose version changes what a load produces (parse messages, 繁简, pinyin)."""
+
+
+def folder() -> Path:
+    """Where entries live; safe to delete at any time."""
+    return user_cache_dir() / "library"
+
+
+# --- the key -------------------------------------------------------------------------------------
+
+
+class Snapshot:
+    """The bytes of every file a load of ``directories`` reads, read once, and their key.
+
+    A cold load reads the files through :meth:`serving` (books._read_bytes asks it first), so
+    what is built and stored is exactly what was hashed, even if a file changes meanwhile.
+    ``key`` is None when something cannot be pinned down (a folder that cannot be listed, a
+    file that cannot be read): the load then neither reads nor writes the cache."""
+
+    def __init__(self, directories: Sequence[Path], personal: Sequence[Path]) -> None:
+        self.files: dict[Path, bytes | Problem] = {}
+        self.complete = True
+        """False once a load read a file not hashed here: its result must not be stored."""
+        digest = hashlib.sha256(_environment())
+        usable = True
+        for path in (bundled_data("synonyms.toml"),):
+            usable &= self._add(digest, path)
+        for directory in directories:
+            digest.update(b"\x00dir\x00%s\x00%s\n" % (_encode(directory), _encode(directory.absolute())))
+            try:
+                names = books._toml_names(directory)
+            except OSError:
+                usable = False  # said as a finding by the load; not worth caching
+                continue
+            for name in names:
+                usable &= self._add(digest, directory / name)
+        for path in personal:
+            digest.update(b"\x00personal\x00%s\n" % _encode(path.absolute()))
+        self.key: bytes | None = digest.digest() if usable else None
+
+    def _add(self, digest: Any, path: Path) -> bool:
+        data = books._read_file(path)
+        self.files[path] = data
+        if isinstance(data, Problem):
+            return False
+        digest.update(b"\x00file\x00%s\x00%d\n" % (_encode(path), len(data)))
+        digest.update(data)
+        return True
+
+    def read(self, path: Path) -> bytes | Problem | None:
+        """The bytes read for the key; None (and the result not stored) for any other file."""
+        if (data := self.files.get(path)) is None:
+            self.complete = False
+        return data
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        token = books.PREREAD.set(self.read)
+        try:
+            yield
+        finally:
+            books.PREREAD.reset(token)
+            self.files.clear()  # ~20 MB at 100k replies: not kept past the load
+
+
+def _encode(path: Path) -> bytes:
+    return os.fsencode(path).replace(b"\x00", b"")
+
+
+@functools.cache
+def _environment() -> bytes:
+    """What besides the files shapes a load: this format, Python, quickreply's own source
+    (an editable install changes without a version bump) and the parsing libraries."""
+    digest = hashlib.sha256(b"%s%s\n" % (_MAGIC, sys.version.encode()))
+    package = Path(__file__).resolve().parent
+    for source in sorted([*package.glob("*.py"), *package.glob("search/*.py"), *package.glob("data/*")]):
+        with contextlib.suppress(OSError):
+            digest.update(source.name.encode() + b"\x00" + source.read_bytes())
+    for name in _DEPENDENCIES:
+        try:
+            spec = importlib.util.find_spec(name)
+            origin = Path(spec.origin) if spec is not None and spec.origin else None
+            stamp = origin.stat() if origin is not None else None
+        except (ImportError, ValueError, OSError):
+            stamp = None
+        mark = f"{name}:{origin}:{stamp.st_size}:{stamp.st_mtime_ns}" if stamp else f"{name}:-"
+        digest.update(mark.encode("utf-8", "surrogateescape") + b"\n")
+    return digest.digest()
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+def _path(key: bytes) -> Path:
+    return folder() / (key.hex()[:40] + _SUFFIX)
+
+
+class _Checked(io.RawIOBase):
+    """Reads a file while keeping a CRC of what was read, for the unpickler."""
+
+    def __init__(self, file: io.BufferedReader) -> None:
+        self.file = file
+        self.crc = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.crc = zlib.crc32(data, self.crc)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.file.readinto(buffer)
+        self.crc = zlib.crc32(memoryview(buffer)[:count], self.crc)
+        return count
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data = self.file.readline(size if size is not None else -1)
+        self.crc = zlib.crc32(data, self.crc)
+        return data
+
+
+def read(key: bytes) -> dict[str, Any] | None:
+    """The payload stored under ``key``; None when there is none or it is not whole."""
+    path = _path(key)
+    enabled = gc.isenabled()
+    gc.disable()  # millions of new objects: collections would only walk them, find nothing
+    try:
+        with open(path, "rb") as file:
+            if file.read(len(_MAGIC) + _KEY_BYTES) != _MAGIC + key:
+                return None
+            checked = _Checked(file)
+            payload = pickle.Unpickler(checked).load()
+            trailer = file.read(5)
+        if trailer != checked.crc.to_bytes(4, "little") or not isinstance(payload, dict):
+            return None
+    except Exception:  # noqa: BLE001 - corrupt in any way at all: load the books instead
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept by the pruning below
+    return payload
+
+
+def _reduce_phrase(phrase: Phrase) -> tuple[Any, ...]:
+    # The constructor with positional fields: half the time of the dataclass __setstate__.
+    return Phrase, tuple(getattr(phrase, name) for name in Phrase.__slots__)  # type: ignore[attr-defined]
+
+
+def write(key: bytes, payload: dict[str, Any]) -> None:
+    """Store ``payload`` under ``key`` and prune old entries; any failure is silent."""
+    target = _path(key)
+    temporary: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=target.parent)
+        temporary = Path(name)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(_MAGIC + key)
+            crc = _CrcWriter(file)
+            pickler = pickle.Pickler(crc, protocol=5)
+            pickler.dispatch_table = {**copyreg.dispatch_table, Phrase: _reduce_phrase}
+            pickler.dump(payload)
+            file.write(crc.crc.to_bytes(4, "little"))
+        os.replace(temporary, target)
+        temporary = None
+        _prune(target.parent)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower next time
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+class _CrcWriter:
+    def __init__(self, file: Any) -> None:
+        self.file = file
+        self.crc = 0
+
+    def write(self, data: Any) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return int(self.file.write(data))
+
+
+def _prune(directory: Path) -> None:
+    """Keep the KEEP most recently used entries (and no temporary older than an hour)."""
+    entries: list[tuple[float, Path]] = []
+    for path in directory.iterdir():
+        with contextlib.suppress(OSError):
+            if path.name.endswith(_SUFFIX):
+                entries.append((path.stat().st_mtime, path))
+    entries.sort(reverse=True)
+    newest = entries[0][0] if entries else 0.0
+    finished = [entry for entry in entries if not entry[1].name.startswith(".tmp-")]
+    stale = finished[KEEP:] + [e for e in entries if e[1].name.startswith(".tmp-") and e[0] < newest - 3600]
+    for _, path in stale:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def clear() -> int:
+    """Delete every entry; how many were deleted."""
+    count = 0
+    with contextlib.suppress(OSError):
+        for path in folder().iterdir():
+            if path.name.endswith(_SUFFIX):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    count += 1
+    return count
