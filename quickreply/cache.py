@@ -181,7 +181,7 @@ def read(key: bytes) -> dict[str, Any] | None:
             trailer = file.read(5)
         if trailer != checked.crc.to_bytes(4, "little") or not isinstance(payload, dict):
             return None
-    except Exception:  # noqa: BLE001 - corrupt in any way at all: load the books instead
+    except Exception:  # corrupt in any way at all: load the books instead
         return None
     finally:
         if enabled:
@@ -214,7 +214,7 @@ def write(key: bytes, payload: dict[str, Any]) -> None:
         os.replace(temporary, target)
         temporary = None
         _prune(target.parent)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower next time
+    except Exception:  # a cache that cannot be written is only slower next time
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
