@@ -28,13 +28,16 @@ import pickle
 import sys
 import tempfile
 import zlib
+from array import array
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from . import books
 from .locations import bundled_data, user_cache_dir
-from .model import Phrase, Problem
+from .model import FieldLines, Phrase, Problem
+from .search import SearchIndex
 
 FORMAT = 1
 """Bump when the payload's layout changes (the source hash changes with it anyway)."""
@@ -56,17 +59,18 @@ def folder() -> Path:
 
 
 class Snapshot:
-    """The bytes of every file a load of ``directories`` reads, read once, and their key.
+    """The key of a load of ``directories``: every file it reads, hashed.
 
-    A cold load reads the files through :meth:`serving` (books._read_bytes asks it first), so
-    what is built and stored is exactly what was hashed, even if a file changes meanwhile.
-    ``key`` is None when something cannot be pinned down (a folder that cannot be listed, a
-    file that cannot be read): the load then neither reads nor writes the cache."""
+    A cold load reads the files under :meth:`serving` (books._read_bytes asks it first): each
+    is hashed again as read, and if one differs from what the key says (changed meanwhile) or
+    was not in it, ``complete`` turns False and the result is not stored. ``key`` is None when
+    something cannot be pinned down (a folder that cannot be listed, a file that cannot be
+    read): the load then neither reads nor writes the cache."""
 
     def __init__(self, directories: Sequence[Path], personal: Sequence[Path]) -> None:
-        self.files: dict[Path, bytes | Problem] = {}
+        self.digests: dict[Path, bytes] = {}
         self.complete = True
-        """False once a load read a file not hashed here: its result must not be stored."""
+        """False once a load read a file other than hashed here: its result is not stored."""
         digest = hashlib.sha256(_environment())
         usable = True
         for path in (bundled_data("synonyms.toml"),):
@@ -86,27 +90,27 @@ class Snapshot:
 
     def _add(self, digest: Any, path: Path) -> bool:
         data = books._read_file(path)
-        self.files[path] = data
         if isinstance(data, Problem):
             return False
-        digest.update(b"\x00file\x00%s\x00%d\n" % (_encode(path), len(data)))
-        digest.update(data)
+        # Not kept: 20 MB at 100k replies, held while the cache is read, would be the peak.
+        self.digests[path] = hashlib.sha256(data).digest()
+        digest.update(b"\x00file\x00%s\x00%d\x00%s\n" % (_encode(path), len(data), self.digests[path]))
         return True
 
-    def read(self, path: Path) -> bytes | Problem | None:
-        """The bytes read for the key; None (and the result not stored) for any other file."""
-        if (data := self.files.get(path)) is None:
+    def read(self, path: Path) -> bytes | Problem:
+        """The file, as the load reads it; noted when it is not what the key says."""
+        data = books._read_file(path)
+        if isinstance(data, Problem) or self.digests.get(path) != hashlib.sha256(data).digest():
             self.complete = False
         return data
 
     @contextlib.contextmanager
     def serving(self) -> Iterator[None]:
-        token = books.PREREAD.set(self.read)
+        token = books.READER.set(self.read)
         try:
             yield
         finally:
-            books.PREREAD.reset(token)
-            self.files.clear()  # ~20 MB at 100k replies: not kept past the load
+            books.READER.reset(token)
 
 
 def _encode(path: Path) -> bytes:
@@ -177,7 +181,10 @@ def read(key: bytes) -> dict[str, Any] | None:
             if file.read(len(_MAGIC) + _KEY_BYTES) != _MAGIC + key:
                 return None
             checked = _Checked(file)
-            payload = pickle.Unpickler(checked).load()
+            unpickler = pickle.Unpickler(checked)
+            phrases = _decode_phrases(unpickler.load())
+            unpickler.persistent_load = phrases.__getitem__  # type: ignore[assignment,method-assign]
+            payload = unpickler.load()
             trailer = file.read(5)
         if trailer != checked.crc.to_bytes(4, "little") or not isinstance(payload, dict):
             return None
@@ -191,13 +198,85 @@ def read(key: bytes) -> dict[str, Any] | None:
     return payload
 
 
-def _reduce_phrase(phrase: Phrase) -> tuple[Any, ...]:
-    # The constructor with positional fields: half the time of the dataclass __setstate__.
-    return Phrase, tuple(getattr(phrase, name) for name in Phrase.__slots__)  # type: ignore[attr-defined]
+# Phrases are stored column by column and built with map(Phrase, *columns): unpickled one by
+# one, each left behind a memoized argument tuple, 20 MB of holes in the heap at 100k.
 
 
-def write(key: bytes, payload: dict[str, Any]) -> None:
-    """Store ``payload`` under ``key`` and prune old entries; any failure is silent."""
+def _encode_phrases(phrases: Sequence[Phrase]) -> dict[str, Any]:
+    names: tuple[str, ...] = Phrase.__slots__  # type: ignore[attr-defined]
+    columns = {name: [getattr(phrase, name) for phrase in phrases] for name in names}
+    lines = columns["field_lines"]
+    if all(type(value) is FieldLines for value in lines):
+        columns["field_lines"] = [value._names for value in lines]
+        columns["field_lines_packed"] = [value._lines for value in lines]
+    return {"count": len(phrases), "columns": columns}
+
+
+def _decode_phrases(encoded: dict[str, Any]) -> list[Phrase]:
+    columns = encoded["columns"]
+    names: tuple[str, ...] = Phrase.__slots__  # type: ignore[attr-defined]
+    if (packed := columns.pop("field_lines_packed", None)) is not None:
+        columns["field_lines"] = list(map(FieldLines._packed, columns["field_lines"], packed))
+    if set(columns) != set(names) or any(len(column) != encoded["count"] for column in columns.values()):
+        raise ValueError("phrase columns do not match this version")
+    return list(map(Phrase, *(columns[name] for name in names)))
+
+
+def _reduce_index(index: SearchIndex) -> tuple[Any, ...]:
+    """The index's attributes, a list of small arrays (one per phrase) packed into one: each
+    array unpickled alone left its argument tuple and bytes behind as holes in the heap."""
+    state = dict(vars(index))
+    for name, value in state.items():
+        if isinstance(value, list) and value and all(type(item) is array for item in value):
+            codes = {item.typecode for item in value}
+            if len(codes) == 1:
+                lengths = array("q", map(len, value))
+                joined = array(codes.pop())
+                for item in value:
+                    joined.extend(item)
+                state[name] = _PackedArrays(joined, lengths)
+    return _restore_index, (type(index), state)
+
+
+class _PackedArrays:
+    __slots__ = ("joined", "lengths")
+
+    def __init__(self, joined: array[Any], lengths: array[int]) -> None:
+        self.joined, self.lengths = joined, lengths
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _PackedArrays, (self.joined, self.lengths)
+
+    def unpack(self) -> list[array[Any]]:
+        joined, ends = self.joined, list(accumulate(self.lengths))
+        return list(map(joined.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+
+
+def _restore_index(cls: type[SearchIndex], state: dict[str, Any]) -> SearchIndex:
+    index = cls.__new__(cls)
+    for name, value in state.items():
+        if type(value) is _PackedArrays:
+            state[name] = value.unpack()
+    index.__dict__.update(state)
+    return index
+
+
+class _Pickler(pickle.Pickler):
+    """Refers to each phrase by its number in the columns stored first."""
+
+    def __init__(self, file: Any, phrases: Sequence[Phrase]) -> None:
+        super().__init__(file, protocol=5)
+        self.numbers: dict[int, int] = {}
+        self.phrases = phrases  # kept alive: the numbers are keyed by id()
+        self.dispatch_table = {**copyreg.dispatch_table, SearchIndex: _reduce_index}
+
+    def persistent_id(self, obj: Any) -> int | None:
+        return self.numbers.get(id(obj)) if type(obj) is Phrase else None
+
+
+def write(key: bytes, payload: dict[str, Any], phrases: Sequence[Phrase]) -> None:
+    """Store ``payload`` under ``key`` and prune old entries; any failure is silent.
+    ``phrases``: every phrase the payload refers to (stored first, column by column)."""
     target = _path(key)
     temporary: Path | None = None
     try:
@@ -207,8 +286,9 @@ def write(key: bytes, payload: dict[str, Any]) -> None:
         with os.fdopen(descriptor, "wb") as file:
             file.write(_MAGIC + key)
             crc = _CrcWriter(file)
-            pickler = pickle.Pickler(crc, protocol=5)
-            pickler.dispatch_table = {**copyreg.dispatch_table, Phrase: _reduce_phrase}
+            pickler = _Pickler(crc, phrases)
+            pickler.dump(_encode_phrases(phrases))
+            pickler.numbers = {id(phrase): number for number, phrase in enumerate(phrases)}
             pickler.dump(payload)
             file.write(crc.crc.to_bytes(4, "little"))
         os.replace(temporary, target)

@@ -304,13 +304,13 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
         library = _restored(state, clock or dt.datetime.now)
         if search_index and "index" not in vars(library):
             library.index  # noqa: B018 - built now, and stored with the rest below
-            cache.write(snapshot.key, _state(library))
+            cache.write(snapshot.key, _state(library), _every_phrase(library))
         gc.freeze()
         return library
     with snapshot.serving():
         library = _load(paths, mine, clock, search_index)
     if snapshot.key is not None and snapshot.complete:
-        cache.write(snapshot.key, _state(library))
+        cache.write(snapshot.key, _state(library), _every_phrase(library))
     # The index is hundreds of thousands of long-lived objects; without this, every full
     # garbage collection walks all of them and a keystroke now and then takes 150 ms.
     gc.freeze()
@@ -324,6 +324,11 @@ _TRANSIENT = ("clock", "_templates", "_masks")
 def _state(library: Library) -> dict[str, object]:
     """What the cache stores: everything a load computed (the index too, once built)."""
     return {name: value for name, value in vars(library).items() if name not in _TRANSIENT}
+
+
+def _every_phrase(library: Library) -> list[Phrase]:
+    """The phrases of every book, those left out for a clashing id too (the cache's table)."""
+    return [phrase for book in library.books for phrase in book.phrases]
 
 
 def _restored(state: dict[str, object], clock: Clock) -> Library:
