@@ -235,6 +235,12 @@ def _reduce_index(index: SearchIndex) -> tuple[Any, ...]:
                 for item in value:
                     joined.extend(item)
                 state[name] = _PackedArrays(joined, lengths)
+        elif isinstance(value, list) and value and all(type(item) is list for item in value):
+            # Per-phrase lists that are mostly alike (a title's offsets are 0, 1, 2… unless
+            # folding dropped a character): one object for equal ones, 13 MB less at 100k.
+            # The index only reads them.
+            shared: dict[tuple[Any, ...], list[Any]] = {}
+            state[name] = [shared.setdefault(tuple(item), item) for item in value]
     return _restore_index, (type(index), state)
 
 
