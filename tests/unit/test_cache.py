@@ -226,3 +226,21 @@ def test_field_lines_read_like_the_tuple_of_pairs() -> None:
     assert hash(lines) == hash(pairs) and repr(lines) == repr(pairs)
     assert lines == FieldLines(list(pairs)) and lines != FieldLines(pairs[:2])
     assert dict(lines)["text"] == 7
+
+
+def test_every_command_prints_the_same_warm_or_cold(books: Path, cache_dir: Path) -> None:
+    from tests.cli.test_cli import run
+
+    commands = [
+        ["check", "-d", str(books)],
+        ["search", "-d", str(books), "发货"],
+        ["render", "-d", str(books), "late", "--set", "ship_day=明天"],
+        ["export", "-d", str(books), "-o", "-", "--format", "json"],
+    ]
+    cold = [run(*command) for command in commands]
+    assert entries(cache_dir)
+    warm = [run(*command) for command in commands]
+    shown = [[(r.returncode, r.stdout, r.stderr) for r in runs] for runs in (cold, warm)]
+    assert shown[0] == shown[1]
+    assert cold[0].returncode != 0 and "duplicate-id" in cold[0].stdout + cold[0].stderr
+    assert all(r.returncode == 0 for r in cold[1:]) and "明天发出" in cold[2].stdout
