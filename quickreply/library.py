@@ -317,8 +317,9 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     return library
 
 
-_TRANSIENT = ("clock", "_templates", "_masks")
-"""Library attributes not stored in the cache: the clock, and caches that fill as it is used."""
+_TRANSIENT = ("clock", "_templates", "_masks", "_by_id", "_position")
+"""Library attributes not stored in the cache: the clock, caches that fill as it is used, and
+the lookups by id (rebuilt in _restored: stored, each id would be a second string)."""
 
 
 def _state(library: Library) -> dict[str, object]:
@@ -338,6 +339,9 @@ def _restored(state: dict[str, object], clock: Clock) -> Library:
     library.clock = clock
     library._templates = {}
     library._masks = {}
+    # As in __init__.
+    library._by_id = {phrase.id: phrase for phrase in library.phrases}
+    library._position = {phrase.id: number for number, phrase in enumerate(library.phrases)}
     return library
 
 
