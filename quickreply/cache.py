@@ -170,8 +170,10 @@ class _Checked(io.RawIOBase):
         return data
 
 
-def read(key: bytes) -> dict[str, Any] | None:
-    """The payload stored under ``key``; None when there is none or it is not whole."""
+def read(key: bytes, *, index: bool = True) -> dict[str, Any] | None:
+    """The payload stored under ``key``; None when there is none or it is not whole.
+    ``index=False``: without the search index even if it was stored (`check` never searches,
+    and at 100k the index is a third of the time and memory of a warm load)."""
     path = _path(key)
     enabled = gc.isenabled()
     gc.disable()  # millions of new objects: collections would only walk them, find nothing
@@ -185,13 +187,15 @@ def read(key: bytes) -> dict[str, Any] | None:
             # every string it made until the end, 19 MB more at the peak at 100k.
             for _ in range(pickle.Unpickler(checked).load()):
                 phrases += _decode_phrases(pickle.Unpickler(checked).load())
-            unpickler = pickle.Unpickler(checked)
-            unpickler.persistent_load = phrases.__getitem__  # type: ignore[assignment,method-assign]
-            payload = unpickler.load()
-            del unpickler
-            trailer = file.read(5)
-        if trailer != checked.crc.to_bytes(4, "little") or not isinstance(payload, dict):
-            return None
+            payload = _unpickler(checked, phrases).load()
+            if file.read(4) != checked.crc.to_bytes(4, "little") or not isinstance(payload, dict):
+                return None
+            if index:
+                built = _unpickler(checked, phrases).load()
+                if file.read(5) != checked.crc.to_bytes(4, "little"):
+                    return None
+                if built is not None:
+                    payload["index"] = built
     except Exception:  # corrupt in any way at all: load the books instead
         return None
     finally:
@@ -200,6 +204,12 @@ def read(key: bytes) -> dict[str, Any] | None:
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept by the pruning below
     return payload
+
+
+def _unpickler(file: Any, phrases: list[Phrase]) -> pickle.Unpickler:
+    unpickler = pickle.Unpickler(file)
+    unpickler.persistent_load = phrases.__getitem__  # type: ignore[assignment,method-assign]
+    return unpickler
 
 
 # Phrases are stored column by column and built with map(Phrase, *columns): unpickled one by
@@ -280,9 +290,9 @@ def _restore_index(cls: type[SearchIndex], state: dict[str, Any]) -> SearchIndex
 class _Pickler(pickle.Pickler):
     """Refers to each phrase by its number in the columns stored first."""
 
-    def __init__(self, file: Any, phrases: Sequence[Phrase]) -> None:
+    def __init__(self, file: Any, phrases: Sequence[Phrase], numbers: dict[int, int]) -> None:
         super().__init__(file, protocol=5)
-        self.numbers: dict[int, int] = {}
+        self.numbers = numbers
         self.phrases = phrases  # kept alive: the numbers are keyed by id()
         self.dispatch_table = {**copyreg.dispatch_table, SearchIndex: _reduce_index}
 
@@ -292,7 +302,8 @@ class _Pickler(pickle.Pickler):
 
 def write(key: bytes, payload: dict[str, Any], phrases: Sequence[Phrase]) -> None:
     """Store ``payload`` under ``key`` and prune old entries; any failure is silent.
-    ``phrases``: every phrase the payload refers to (stored first, column by column)."""
+    ``phrases``: every phrase the payload refers to (stored first, column by column). Its
+    ``index``, if any, is stored last, so that a load without it stops before."""
     target = _path(key)
     temporary: Path | None = None
     try:
@@ -306,9 +317,11 @@ def write(key: bytes, payload: dict[str, Any], phrases: Sequence[Phrase]) -> Non
             pickle.Pickler(crc, protocol=5).dump(len(blocks))
             for start in blocks:
                 pickle.Pickler(crc, protocol=5).dump(_encode_phrases(phrases[start : start + _BLOCK]))
-            pickler = _Pickler(crc, phrases)
-            pickler.numbers = {id(phrase): number for number, phrase in enumerate(phrases)}
-            pickler.dump(payload)
+            numbers = {id(phrase): number for number, phrase in enumerate(phrases)}
+            state = {name: value for name, value in payload.items() if name != "index"}
+            _Pickler(crc, phrases, numbers).dump(state)
+            file.write(crc.crc.to_bytes(4, "little"))  # the end of what `check` reads
+            _Pickler(crc, phrases, numbers).dump(payload.get("index"))
             file.write(crc.crc.to_bytes(4, "little"))
         os.replace(temporary, target)
         temporary = None

@@ -300,7 +300,7 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     beside_team = team is not None and team.absolute() in loaded and personal.absolute() in loaded
     mine = [personal] if beside_team else []
     snapshot = cache.Snapshot(paths, mine)
-    if snapshot.key is not None and (state := cache.read(snapshot.key)) is not None:
+    if snapshot.key is not None and (state := cache.read(snapshot.key, index=search_index)) is not None:
         library = _restored(state, clock or dt.datetime.now)
         if search_index and "index" not in vars(library):
             library.index  # noqa: B018 - built now, and stored with the rest below

@@ -202,6 +202,9 @@ def test_check_loads_without_the_index_and_the_app_adds_it(
     warm = quickreply.load(books)
     assert "index" in vars(warm)
     assert [h.phrase.id for h in warm.search("发货")] == [h.phrase.id for h in indexed.search("发货")]
+    checked = quickreply.load(books, search_index=False)  # `check`: the stored index not read
+    assert "index" not in vars(checked) and checked.phrases == warm.phrases
+    assert [p.format() for p in checked.problems] == [p.format() for p in warm.problems]
 
 
 def test_only_the_latest_entries_are_kept(tmp_path: Path, cache_dir: Path) -> None:
