@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import schema
+from . import cache, schema
 from .books import load_dirs
 from .calendar import clock_time
 from .locations import default_phrasebook_dirs, personal_folder, team_folder
@@ -299,6 +299,54 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     loaded = {path.absolute() for path in paths}
     beside_team = team is not None and team.absolute() in loaded and personal.absolute() in loaded
     mine = [personal] if beside_team else []
+    snapshot = cache.Snapshot(paths, mine)
+    if snapshot.key is not None and (state := cache.read(snapshot.key, index=search_index)) is not None:
+        library = _restored(state, clock or dt.datetime.now)
+        if search_index and "index" not in vars(library):
+            library.index  # noqa: B018 - built now, and stored with the rest below
+            cache.write(snapshot.key, _state(library), _every_phrase(library))
+        gc.freeze()
+        return library
+    with snapshot.serving():
+        library = _load(paths, mine, clock, search_index)
+    if snapshot.key is not None and snapshot.complete:
+        cache.write(snapshot.key, _state(library), _every_phrase(library))
+    # The index is hundreds of thousands of long-lived objects; without this, every full
+    # garbage collection walks all of them and a keystroke now and then takes 150 ms.
+    gc.freeze()
+    return library
+
+
+_TRANSIENT = ("clock", "_templates", "_masks", "_by_id", "_position")
+"""Library attributes not stored in the cache: the clock, caches that fill as it is used, and
+the lookups by id (rebuilt in _restored: stored, each id would be a second string)."""
+
+
+def _state(library: Library) -> dict[str, object]:
+    """What the cache stores: everything a load computed (the index too, once built)."""
+    return {name: value for name, value in vars(library).items() if name not in _TRANSIENT}
+
+
+def _every_phrase(library: Library) -> list[Phrase]:
+    """The phrases of every book, those left out for a clashing id too (the cache's table)."""
+    return [phrase for book in library.books for phrase in book.phrases]
+
+
+def _restored(state: dict[str, object], clock: Clock) -> Library:
+    """A Library from a cache entry, without running __init__ (its work is in the entry)."""
+    library = Library.__new__(Library)
+    library.__dict__.update(state)
+    library.clock = clock
+    library._templates = {}
+    library._masks = {}
+    # As in __init__.
+    library._by_id = {phrase.id: phrase for phrase in library.phrases}
+    library._position = {phrase.id: number for number, phrase in enumerate(library.phrases)}
+    return library
+
+
+def _load(paths: list[Path], mine: list[Path], clock: Clock | None, search_index: bool) -> Library:
+    """Read and check every file, and build the index unless told not to: the cold load."""
     result = load_dirs(paths)
     placeholders, problems = load_placeholders(paths)
     result.problems += problems
@@ -315,7 +363,4 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     )
     if search_index:
         library.index  # noqa: B018 - built now, off the first keystroke
-    # The index is hundreds of thousands of long-lived objects; without this, every full
-    # garbage collection walks all of them and a keystroke now and then takes 150 ms.
-    gc.freeze()
     return library
