@@ -76,9 +76,8 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
-            raise SystemExit(
-                f"{' '.join(argv)} failed ({process.returncode}):\n{err.read().decode(errors='replace')[-2000:]}"
-            )
+            message = err.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{message}")
         return elapsed, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
 
 
@@ -212,10 +211,18 @@ def table(figures: dict[str, dict[str, float | None]], notes: list[str], sizes: 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object (last line)")
-    parser.add_argument("--quick", action="store_true", help="bundled and the small corpus only (development)")
-    parser.add_argument("--runs", type=int, default=5, help="start-up runs per corpus (median; 100k: runs - 2)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object (last line)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="bundled and the small corpus only (development)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="start-up runs per corpus (median; 100k: runs - 2)"
+    )
     parser.add_argument("--queries", type=int, default=len(QUERIES), help="queries typed per size")
     parser.add_argument(
         "--corpus-sizes",
@@ -237,8 +244,14 @@ def main() -> None:
     figures, notes = measure(args)
     if args.json:
         print("\n".join(notes))
-        print(json.dumps({group: {k: round(v, 1) if v is not None else None for k, v in values.items()}
-                          for group, values in figures.items()}))
+        print(
+            json.dumps(
+                {
+                    group: {k: round(v, 1) if v is not None else None for k, v in values.items()}
+                    for group, values in figures.items()
+                }
+            )
+        )
     else:
         print(table(figures, notes, args.corpus_sizes))
 

@@ -174,7 +174,9 @@ async def test_the_highlighted_row_stands_out_in_dark_and_light(make: AppFactory
         assert background(0) != dark  # drawn again in the light theme's colours, not from the cache
 
 
-async def test_click_picks_the_row_under_it_when_scrolled(make: AppFactory, tmp_path: Path, clipboard) -> None:
+async def test_click_picks_the_row_under_it_when_scrolled(
+    make: AppFactory, tmp_path: Path, clipboard
+) -> None:
     app = make(book(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"发货问题")

@@ -69,7 +69,9 @@ def shown(text: str, spans: Spans = ()) -> tuple[str, list[tuple[int, int]]]:
         out.append(piece)
         length += len(piece)
     starts.append(length)
-    return "".join(out), [(starts[start], starts[end]) for start, end in spans if 0 <= start <= end <= len(flat)]
+    return "".join(out), [
+        (starts[start], starts[end]) for start, end in spans if 0 <= start <= end <= len(flat)
+    ]
 
 
 def describe(hit: Hit, flagged: bool = False, updated: bool = False, personal: bool = False) -> Content:
@@ -204,7 +206,7 @@ class ResultList(ScrollView, can_focus=False):
         self._marks = [
             (hit.phrase.id in flagged, hit.phrase.id in updated, hit.phrase.id in personal) for hit in hits
         ]
-        self._keys = [row_key(hit, *marks) for hit, marks in zip(hits, self._marks)]
+        self._keys = [row_key(hit, *marks) for hit, marks in zip(hits, self._marks, strict=True)]
         highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
         self.set_reactive(ResultList.highlighted, highlighted)
         if not self.is_mounted:
@@ -260,7 +262,9 @@ class ResultList(ScrollView, can_focus=False):
 
     def action_cursor_up(self) -> None:
         if self.hits:
-            self.highlighted = len(self.hits) - 1 if self.highlighted is None else max(0, self.highlighted - 1)
+            self.highlighted = (
+                len(self.hits) - 1 if self.highlighted is None else max(0, self.highlighted - 1)
+            )
 
     def action_cursor_down(self) -> None:
         if self.hits:
