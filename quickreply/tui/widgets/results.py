@@ -114,16 +114,17 @@ RowKey = tuple[object, ...]
 """Everything a row shows: equal keys draw equal rows."""
 
 
-def row_key(hit: Hit, flagged: bool, updated: bool, personal: bool) -> RowKey:
+def row_key(hit: Hit, flagged: bool, updated: bool, personal: bool, wide: bool) -> RowKey:
+    """Narrow rows show no reply text: its matches then do not count (fewer rows drawn again)."""
     phrase = hit.phrase
     return (
         phrase.id,
         phrase.title,
         phrase.keys,
         phrase.stage,
-        phrase.text,  # str hashes are cached: cheap even for long replies
+        phrase.text if wide else None,  # str hashes are cached: cheap even for long replies
         hit.title_spans,
-        hit.text_spans,
+        hit.text_spans if wide else None,
         hit.reason == LEARNED,
         flagged,
         updated,
@@ -206,7 +207,7 @@ class ResultList(ScrollView, can_focus=False):
         self._marks = [
             (hit.phrase.id in flagged, hit.phrase.id in updated, hit.phrase.id in personal) for hit in hits
         ]
-        self._keys = [row_key(hit, *marks) for hit, marks in zip(hits, self._marks, strict=True)]
+        self._keys = self._row_keys()
         highlighted = ids.index(keep) if keep in ids else (0 if hits else None)
         self.set_reactive(ResultList.highlighted, highlighted)
         if not self.is_mounted:
@@ -221,6 +222,13 @@ class ResultList(ScrollView, can_focus=False):
             if was != (self._keys[row] if row < len(self._keys) else None, row == highlighted):
                 self.refresh_line(row)
         self._scroll_to_highlight()
+
+    def _is_wide(self) -> bool:
+        return self.scrollable_content_region.width >= WIDE_ROW
+
+    def _row_keys(self) -> list[RowKey]:
+        wide = self._is_wide()
+        return [row_key(hit, *marks, wide) for hit, marks in zip(self.hits, self._marks, strict=True)]
 
     def row(self, index: int) -> Content:
         """Row ``index`` as described (badges, title, codes), before it is cut to the width."""
@@ -296,6 +304,7 @@ class ResultList(ScrollView, can_focus=False):
         super().notify_style_update()
 
     def _on_resize(self, event: events.Resize) -> None:
+        self._keys = self._row_keys()  # narrow ↔ wide: the reply text shown or not
         width = self.scrollable_content_region.width
         if self.virtual_size != Size(width, len(self.hits)):
             self.virtual_size = Size(width, len(self.hits))
@@ -319,7 +328,7 @@ class ResultList(ScrollView, can_focus=False):
         self.rows_rendered += 1
         content = self.row(index)
         room = width - content.cell_length - 2
-        if width >= WIDE_ROW and room >= SNIPPET_MIN:
+        if width >= WIDE_ROW and room >= SNIPPET_MIN:  # as _is_wide, for this width
             content = Content.assemble(content, "  ", snippet(self.hits[index], room))
         content = content.truncate(width, ellipsis=True)
         classes = ("result-list--row", "result-list--highlighted") if highlighted else ("result-list--row",)
