@@ -213,3 +213,35 @@ def test_control_characters_in_titles_are_shown_literally() -> None:
     assert "发\\x1b[31m货" in line.plain and "k\\x07" in line.plain
     marked = [line.plain[span.start : span.end] for span in line.spans if "underline" in str(span.style)]
     assert marked == ["发", "货"]  # the matched characters still marked where they moved
+
+
+async def test_typing_does_not_lay_out_the_screen(make: AppFactory, tmp_path: Path) -> None:
+    """A keystroke repaints; a layout of the whole screen (Input's default) is not needed."""
+    app = make(book(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"发货")
+        await pilot.pause()
+        screen = app.main
+        layouts: list[bool] = []
+        refresh_layout = screen._refresh_layout
+
+        def counting(*args: object, **kwargs: object) -> None:
+            layouts.append(True)
+            refresh_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        for key in "问题":  # still 20 replies: the list keeps its size too
+            await pilot.press(key)
+            await pilot.pause()
+        assert len(app.main.results.hits) == 20
+        assert "发货问题" in screen.box.value and layouts == []
+
+
+async def test_a_long_query_keeps_the_cursor_in_the_box(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*("发货" * 50))
+        await pilot.pause()
+        box = app.main.box
+        assert box.scroll_x > 0  # scrolled to the end, where the cursor is
+        assert box.content_region.x < box.cursor_screen_offset.x <= box.content_region.right
