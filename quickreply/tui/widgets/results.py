@@ -184,8 +184,6 @@ class ResultList(ScrollView, can_focus=False):
         self._marks: list[tuple[bool, bool, bool]] = []
         """(flagged, updated, personal) of each row."""
         self._strips: LRUCache[tuple[RowKey, int, bool], Strip] = LRUCache(1024)
-        self.rows_rendered = 0
-        """Rows drawn since start (strip-cache misses): tests check a keystroke draws few."""
 
     # --- contents -------------------------------------------------------------------------------
 
@@ -325,7 +323,6 @@ class ResultList(ScrollView, can_focus=False):
     def _render_row(self, index: int, width: int, highlighted: bool) -> Strip:
         """Draw row ``index`` ``width`` cells wide: badges, title, codes and, when wide, the start
         of the reply; cut by cell width with … (CJK characters are two cells)."""
-        self.rows_rendered += 1
         content = self.row(index)
         room = width - content.cell_length - 2
         if width >= WIDE_ROW and room >= SNIPPET_MIN:  # as _is_wide, for this width
