@@ -101,6 +101,8 @@ async def test_wide_rows_show_the_start_of_the_reply(make: AppFactory, tmp_path:
         assert hit.phrase.title in line.text and "亲，这件商品" in line.text
         assert line.cell_length == width
         assert line.text.rstrip().endswith("…")  # the text is cut by cell width, CJK two cells each
+        for y in range(len(results.hits)):  # a character that did not fit leaves no gap before …
+            assert not results.render_line(y).text.rstrip().removesuffix("…").endswith(" ")
         assert cell_len(line.text) == width
 
 

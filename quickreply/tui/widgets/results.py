@@ -327,7 +327,8 @@ class ResultList(ScrollView, can_focus=False):
         room = width - content.cell_length - 2
         if width >= WIDE_ROW and room >= SNIPPET_MIN:  # as _is_wide, for this width
             content = Content.assemble(content, "  ", snippet(self.hits[index], room))
-        content = content.truncate(width, ellipsis=True)
+        if content.cell_length > width:  # cut by cells; a wide character that does not fit leaves a space
+            content = content.truncate(width - 1).rstrip() + "…"
         classes = ("result-list--row", "result-list--highlighted") if highlighted else ("result-list--row",)
         style = self.get_visual_style(*classes)
         strips = Visual.to_strips(self, content, width, 1, style, pad=True)
