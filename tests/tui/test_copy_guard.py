@@ -53,7 +53,7 @@ def books(tmp_path: Path) -> Path:
 def row_styles(app, phrase_id: str) -> str:
     results = app.main.query_one(ResultList)
     index = [hit.phrase.id for hit in results.hits].index(phrase_id)
-    prompt = results.get_option_at_index(index).prompt
+    prompt = results.row(index)
     return " ".join(str(span.style) for span in prompt.spans)
 
 
@@ -67,8 +67,8 @@ async def test_regression_flagged_reply_is_marked_red_and_preview_says_why(
         results = app.main.query_one(ResultList)
         assert {hit.phrase.id for hit in results.hits} >= {"cashback", "thanks"}
         position = {hit.phrase.id: n for n, hit in enumerate(results.hits)}
-        flagged = results.get_option_at_index(position["cashback"]).prompt
-        clean = results.get_option_at_index(position["thanks"]).prompt
+        flagged = results.row(position["cashback"])
+        clean = results.row(position["thanks"])
         # (after-sale's stage badge is red already: the mark is the reversed badge and a red title)
         assert "违规" in flagged.plain and "reverse $text-error" in row_styles(app, "cashback")
         assert any(str(span.style) == "$text-error" and span.end - span.start == 4 for span in flagged.spans)
@@ -171,5 +171,5 @@ async def test_team_rules_guard_too_and_a_broken_rule_is_listed(make: AppFactory
     async with app.run_test() as pilot:
         await pilot.press(*"xhp")
         assert [f.code for f in app.send_check.errors(app.library.phrase("thanks"))] == ["no-thanks"]
-        assert "违规" in app.main.results.get_option_at_index(0).prompt.plain
+        assert "违规" in app.main.results.row(0).plain
         assert [p.code for p in app.library.problems if p.file.name == "rules.toml"] == ["schema"]

@@ -49,7 +49,7 @@ async def test_type_highlight_enter_copies(make: AppFactory, clipboard: Recordin
     async with app.run_test(notifications=True) as pilot:
         await pilot.press(*"fp")
         assert ids(app)[0] == "invoice-yes"
-        prompt = app.main.results.get_option_at_index(0).prompt
+        prompt = app.main.results.row(0)
         assert "可以开发票" in prompt.plain
         assert any(span.end - span.start == 2 for span in prompt.spans if "underline" in str(span.style))
         assert "可以开发票的" in preview_text(app)

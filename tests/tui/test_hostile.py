@@ -36,7 +36,7 @@ async def test_markup_in_phrases_is_shown_literally_and_never_acts(
     app = make(tmp_path)
     async with app.run_test(notifications=True) as pilot:
         await pilot.press(*"mj")
-        prompt = app.main.results.get_option_at_index(0).prompt
+        prompt = app.main.results.row(0)
         assert "满100减20[/活动]" in prompt.plain
         preview = str(app.main.query_one(Preview).visual)
         assert "[@click=app.quit]点我领券[/] [bold red]大促[/] 店[/]" in preview

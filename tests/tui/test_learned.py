@@ -60,7 +60,7 @@ async def test_two_copies_teach_a_similar_wording_and_f8_forgets(
         await pilot.press(*SIMILAR_WORDING)
         assert ids(app)[0] == "late" and selected(app) == "late"
         assert app.main.results.hits[0].reason == LEARNED
-        assert T.learned_badge in app.main.results.get_option_at_index(0).prompt.plain
+        assert T.learned_badge in app.main.results.row(0).plain
         # Enter copies it; since search alone ranks another first, the copy confirms the pair.
         await pilot.press("enter")
         await settle(app, pilot)

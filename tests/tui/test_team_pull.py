@@ -55,7 +55,7 @@ async def test_start_pulls_the_team_and_names_the_count(
         await pilot.pause()
         hit = app.main.results.selected
         assert hit is not None and hit.phrase.id == "my-greet"
-        line = app.main.results.get_option_at_index(0).prompt
+        line = app.main.results.row(0)
         assert "个人" in str(line)
         preview = app.main.query_one("Preview")
         assert "个人话术" in str(preview.render())
@@ -68,4 +68,4 @@ async def test_no_team_folder_no_pull(tmp_path: Path, make: AppFactory, books_co
         await pilot.pause()
         assert not [n for n in app._notifications if "团队" in n.message]
         hit = app.main.results.selected
-        assert hit is not None and "个人" not in str(app.main.results.get_option_at_index(0).prompt)
+        assert hit is not None and "个人" not in str(app.main.results.row(0))

@@ -62,7 +62,7 @@ def used_before(phrase: str, text: str) -> None:
 def row(app, phrase: str) -> Content:
     results = app.main.query_one(ResultList)
     index = [hit.phrase.id for hit in results.hits].index(phrase)
-    prompt = results.get_option_at_index(index).prompt
+    prompt = results.row(index)
     assert isinstance(prompt, Content)
     return prompt
 

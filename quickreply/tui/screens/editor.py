@@ -36,7 +36,7 @@ from ...model import Severity, Stage
 from ...rules import load_rules
 from ...sanitize import visible, visible_path
 from ..context import QuickReply
-from ..strings import TM, T
+from ..strings import TM, T, stage_name
 from ..widgets.key_footer import KeyFooter
 from ..widgets.preview import filled_reply
 from ..widgets.template_area import FieldArea, FieldInput, TemplateArea
@@ -212,7 +212,7 @@ class EditorScreen(Screen[None]):
                     yield Label(LABELS[name], classes="field-label")
                     if name == "stage":
                         options = [(T.editor_stage_book, "")] + [
-                            (stage.label, stage.value) for stage in Stage
+                            (stage_name(stage), stage.value) for stage in Stage
                         ]
                         # Compact: one line like the inputs, its border never wider than the form.
                         yield Select(options, allow_blank=False, value="", id="field-stage", compact=True)
@@ -331,7 +331,7 @@ class EditorScreen(Screen[None]):
 
     @staticmethod
     def _book_label(book: BookDraft) -> Text:
-        label = T.editor_book_node.format(name=book.name, stage=book.stage.label)
+        label = T.editor_book_node.format(name=book.name, stage=stage_name(book.stage))
         return Text(label + (" *" if book.dirty else ""))
 
     @on(Tree.NodeHighlighted)

@@ -289,7 +289,7 @@ class SearchScreen(Screen[None]):
             self.refresh_status()
         self.run_search()
 
-    @on(ResultList.OptionHighlighted)
+    @on(ResultList.Highlighted)
     def selection_changed(self) -> None:
         self.variant = 0
         self.show_preview()

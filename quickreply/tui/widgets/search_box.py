@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input
 
@@ -41,3 +42,13 @@ class SearchBox(Input):
             self.insert_text_at_cursor(" ".join(line.strip() for line in event.text.splitlines()))
         event.stop()
         event.prevent_default()  # Input's own handler would paste the first line again
+
+    def _watch_value(self, value: str) -> None:
+        # Input sets virtual_size, a layout reactive, on every change: a layout of the whole
+        # screen per keystroke. The box's size never depends on its text, so the scroll extent
+        # is updated without one (Input's own watcher then finds it already set).
+        size = Size(self.content_width, 1)
+        if size != self.virtual_size:
+            self.set_reactive(Input.virtual_size, size)
+            self._scroll_update(size)
+        super()._watch_value(value)
