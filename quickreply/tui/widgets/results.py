@@ -81,7 +81,8 @@ def describe(hit: Hit, flagged: bool = False, updated: bool = False, personal: b
     title = Content.styled(text, FLAGGED_STYLE) if flagged else Content(text)
     for start, end in spans:
         title = title.stylize(MATCH_STYLE, start, end)
-    parts: list[str | Content | tuple[str, str]] = [(stage_name(phrase.stage), STAGE_STYLES[phrase.stage]), " "]
+    badge = (stage_name(phrase.stage), STAGE_STYLES[phrase.stage])
+    parts: list[str | Content | tuple[str, str]] = [badge, " "]
     if flagged:
         parts += [(T.flagged_badge, f"bold reverse {FLAGGED_STYLE}"), " "]
     if hit.reason == LEARNED:  # first because agents chose it for wordings like this (F8 forgets)
