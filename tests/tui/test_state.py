@@ -268,6 +268,9 @@ async def test_quickreply_edit_opens_the_editor_once_the_books_are_in(
     app = deferred_app(clipboard, lambda: load(books_copy), books_copy, start_in_editor=True)
     async with app.run_test() as pilot:
         await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor opened")
+        # Let it finish mounting: leaving run_test mid-mount tore the stage Select down under
+        # its own Mount handler (NoMatches '#label'), a teardown race, not the editor's.
+        await until(pilot, lambda: bool(app.screen.query("#field-stage SelectCurrent #label")), "mounted")
         assert isinstance(app.screen, EditorScreen)
         assert len(app.screen.session.books) == len(app.library.books) > 0
 
