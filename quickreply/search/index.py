@@ -45,6 +45,10 @@ TAG = 600.0
 TEXT = 500.0
 MESSAGE = 100.0  # .. +400 by coverage
 FUZZY = 0.0  # .. +100 by similarity
+PINYIN_MAX = PINYIN + 120
+INITIALS_MAX = INITIALS + 120
+TEXT_MAX = TEXT + 50
+"""The best score each tier can give (coverage 100 and the 20 for a match at the start)."""
 _MESSAGE_TERMS_MAX = 48
 MATCHES_PER_TIER = 2000
 """A query so short that one tier matches more phrases than this ranks the first ones found
@@ -99,28 +103,77 @@ class _Joined:
         return self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
 
     def find_each(
-        self, needle: str, *, at_start: bool = False, accept: bytearray | None = None
+        self,
+        needle: str,
+        *,
+        at_start: bool = False,
+        accept: bytearray | None = None,
+        within: Iterable[int] | None = None,
     ) -> Iterator[tuple[int, int, int]]:
         """(phrase index, local start, local end) of the first occurrence in each phrase;
         ``at_start``: only where a phrase's string starts with it; ``accept``: only where
-        ``accept[offset]`` is set (e.g. at a syllable boundary)."""
+        ``accept[offset]`` is set (e.g. at a syllable boundary); ``within``: only in these
+        phrases (ascending), each searched in its own stretch of the text."""
+        if within is not None:
+            yield from self._find_within(needle, at_start, accept, within)
+            return
         text = self.text
+        starts = self.starts
+        last = len(starts) - 1
+        end_of_text = len(text)
+        find = text.find
+        size = len(needle)
         skip = 1 if at_start else 0  # the match starts after the SEPARATOR we searched for
         target = SEPARATOR + needle if at_start else needle
-        position = text.find(target)
+        position = find(target)
+        # The owner lookup and the next start are inlined: this loop runs once per match,
+        # thousands of times for the first letters typed at 100k replies.
         while position != -1:
             start = position + skip
             if accept is not None and not accept[start]:
-                position = text.find(target, position + 1)
+                position = find(target, position + 1)
                 continue
-            index, local = self._owner(start)
-            yield index, local, local + len(needle)
-            position = text.find(target, self._next_start(index))
+            index = bisect_right(starts, start) - 1
+            local = start - starts[index]
+            yield index, local, local + size
+            position = find(target, starts[index + 1] if index < last else end_of_text)
+
+    def _find_within(
+        self, needle: str, at_start: bool, accept: bytearray | None, within: Iterable[int]
+    ) -> Iterator[tuple[int, int, int]]:
+        text = self.text
+        size = len(needle)
+        for index in within:
+            begin = self.starts[index]
+            end = self._next_start(index) - 1
+            if at_start:
+                position = begin if text.startswith(needle, begin, end) else -1
+                if position != -1 and accept is not None and not accept[position]:
+                    position = -1
+            else:
+                position = text.find(needle, begin, end)
+                while position != -1 and accept is not None and not accept[position]:
+                    position = text.find(needle, position + 1, end)
+            if position != -1:
+                yield index, position - begin, position - begin + size
 
     def search_each(
-        self, pattern: re.Pattern[str], accept: bytearray | None = None
+        self,
+        pattern: re.Pattern[str],
+        accept: bytearray | None = None,
+        within: Iterable[int] | None = None,
     ) -> Iterator[tuple[int, int, int]]:
         """Like find_each for a regex."""
+        if within is not None:
+            for index in within:
+                begin = self.starts[index]
+                end = self._next_start(index) - 1
+                match = pattern.search(self.text, begin, end)
+                while match is not None and accept is not None and not accept[match.start()]:
+                    match = pattern.search(self.text, match.start() + 1, end)
+                if match is not None:
+                    yield index, match.start() - begin, match.end() - begin
+            return
         match = pattern.search(self.text)
         while match is not None:
             start = match.start()
@@ -178,7 +231,10 @@ class SearchIndex:
         self._pinyin_boundaries = pinyin_boundaries
         self._texts = _Joined(texts)
         self._text_lengths = [len(phrase.text) for phrase in self.phrases]
-        self._sorted_keys = sorted(self._keys)
+        self._keys_by_length: dict[int, list[str]] = {}
+        for key in sorted(self._keys):
+            self._keys_by_length.setdefault(len(key), []).append(key)
+        self._key_lengths = sorted(self._keys_by_length)
         self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]] | int] = {}
         # A term found in more than one phrase in twenty says little in a message.
         self._common = max(30, len(self.phrases) // 20)
@@ -266,11 +322,29 @@ class SearchIndex:
             order.sort(key=lambda i: -bonus.get(i, 0.0))
             return [Hit(self.phrases[i], 0.0, "all") for i in order[:limit]]
         scores = _Scores()
-        self._match_keys(text, scores)
+        bar = _Bar(scores, allowed, bonus, limit)
+        self._match_keys(text, scores, bar)
         self._match_subject(text, scores)
-        self._match_pinyin(text, scores)
+        # A tier whose best score cannot reach the current top ``limit`` is skipped: the
+        # ranking is the same, and only the shown phrases are searched for its highlights.
+        later: list[str] = []
+        bar.refresh()
+        if bar.beats(PINYIN_MAX):
+            later += ["pinyin", "initials"]
+        else:
+            self._match_pinyin(text, scores, initials=False)
+            bar.refresh()
+            # One letter: the initials match exactly the phrases the spelled pinyin did, lower.
+            if len(text) == 1 or bar.beats(INITIALS_MAX):
+                later.append("initials")
+            else:
+                self._match_pinyin(text, scores, spelled=False)
+                bar.refresh()
         if len(text) >= 2:
-            self._match_text(text, scores)
+            if bar.beats(TEXT_MAX):
+                later.append("text")
+            else:
+                self._match_text(text, scores)
         # A buyer's message pasted whole matches no title as it stands: score its pieces.
         hanzi = sum(1 for char in text if is_han(char))
         if hanzi >= 2 and scores.count(allowed, at_least=TEXT) < limit:
@@ -286,6 +360,14 @@ class SearchIndex:
             ),
         )
         chosen = [-negative for _, negative in ranked]
+        if later:
+            within = sorted(chosen)
+            if "pinyin" in later:
+                self._match_pinyin(text, scores, initials=False, within=within)
+            if "initials" in later:
+                self._match_pinyin(text, scores, spelled=False, within=within)
+            if "text" in later:
+                self._match_text(text, scores, within=within)
         title_spans, text_spans = self._spans(scores, set(chosen))
         return [
             Hit(
@@ -344,22 +426,118 @@ class SearchIndex:
                 coverage = min(1.0, (end - start) / length)
                 offer(index, base + 100 * coverage + (20 if start == 0 else 0), reason)
 
-    def _match_keys(self, text: str, scores: _Scores) -> None:
+    def _scan_subject(
+        self,
+        joined: _Joined,
+        scores: _Scores,
+        needle: str | re.Pattern[str],
+        base: float,
+        reason: str,
+        tag: float,
+        *,
+        at_start: bool = False,
+        accept: bytearray | None = None,
+        owners: Sequence[array[int]] | None = None,
+    ) -> None:
+        """``_score_subject(find_each / search_each)`` over every phrase, fused into one loop:
+        at 100k replies the first letters typed match thousands of phrases each, and the
+        generators and calls per match cost more than the C scan itself. ``owners`` maps a
+        spelled offset to its subject character (the pinyin strings)."""
+        text = joined.text
+        starts = joined.starts
+        last = len(starts) - 1
+        end_of_text = len(text)
+        lengths = self._title_lengths
+        record = scores.subject.append
+        best = scores.best
+        reasons = scores.reason
+        get = best.get
+        literal = isinstance(needle, str)
+        match: re.Match[str] | None = None
+        if isinstance(needle, str):
+            find = text.find
+            size = len(needle)
+            skip = 1 if at_start else 0
+            target = SEPARATOR + needle if at_start else needle
+            position = find(target)
+        else:
+            search = needle.search
+            match = search(text)
+            position = match.start() if match is not None else -1
+        found = 0
+        while position != -1:
+            if literal:
+                start = position + skip
+                stop = start + size
+            else:
+                start = position
+                stop = match.end()  # type: ignore[union-attr]
+            if accept is not None and not accept[start]:
+                if literal:
+                    position = find(target, position + 1)
+                else:
+                    match = search(text, start + 1)
+                    position = match.start() if match is not None else -1
+                continue
+            index = bisect_right(starts, start) - 1
+            begin = starts[index]
+            local = start - begin
+            local_end = stop - begin
+            if owners is not None:
+                owner = owners[index]
+                local, local_end = owner[local], owner[local_end - 1] + 1
+            record((index, local, local_end))
+            length = lengths[index]
+            if local >= length:
+                score, why = tag, "tag"
+            else:
+                coverage = min(1.0, (local_end - local) / length)
+                score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = why
+            found += 1
+            if found >= MATCHES_PER_TIER:
+                return
+            after = starts[index + 1] if index < last else end_of_text
+            if literal:
+                position = find(target, after)
+            else:
+                match = search(text, after)
+                position = match.start() if match is not None else -1
+
+    def _match_keys(self, text: str, scores: _Scores, bar: _Bar) -> None:
         for index in self._keys.get(text, ()):
             scores.offer(index, SHORTCUT_EXACT, "shortcut")
-        position = bisect_right(self._sorted_keys, text)
-        while position < len(self._sorted_keys) and self._sorted_keys[position].startswith(text):
-            key = self._sorted_keys[position]
-            for index in self._keys[key]:
-                scores.offer(index, SHORTCUT_PREFIX + 50 * len(text) / len(key), "shortcut")
-            position += 1
+        # Codes the query starts, shortest first (they score higher): once ``limit`` phrases
+        # score more than any longer code could, the rest are left (k → k1…k99999 at 100k).
+        for length in self._key_lengths:
+            if length <= len(text):
+                continue
+            bar.refresh()
+            if bar.beats(SHORTCUT_PREFIX + 50 * len(text) / length):
+                break
+            keys = self._keys_by_length[length]
+            position = bisect_right(keys, text)
+            while position < len(keys) and keys[position].startswith(text):
+                key = keys[position]
+                for index in self._keys[key]:
+                    scores.offer(index, SHORTCUT_PREFIX + 50 * len(text) / length, "shortcut")
+                position += 1
 
     def _match_subject(self, text: str, scores: _Scores) -> None:
         # One character: titles that start with it, not every title holding it.
-        matches = self._subjects.find_each(text, at_start=len(text) == 1)
-        self._score_subject(scores, matches, TITLE, "title", TAG)
+        self._scan_subject(self._subjects, scores, text, TITLE, "title", TAG, at_start=len(text) == 1)
 
-    def _match_pinyin(self, text: str, scores: _Scores) -> None:
+    def _match_pinyin(
+        self,
+        text: str,
+        scores: _Scores,
+        *,
+        spelled: bool = True,
+        initials: bool = True,
+        within: Sequence[int] | None = None,
+    ) -> None:
         has_latin = any("a" <= char <= "z" for char in text)
         hanzi = sum(1 for char in text if is_han(char))
         if not has_latin and hanzi < 2:
@@ -371,28 +549,76 @@ class SearchIndex:
                 owner = owners[index]
                 yield index, owner[start], owner[end - 1] + 1
 
-        if hanzi:
-            spelled = self._pinyin.search_each(
-                _pinyin_pattern(text, initials_only=False), self._pinyin_boundaries
-            )
-        else:
-            spelled = self._pinyin.find_each(text, at_start=len(text) == 1, accept=self._pinyin_boundaries)
-        self._score_subject(scores, in_subject(spelled), PINYIN, "pinyin", TAG - 10)
-        if not has_latin:
+        if within is None:
+            if spelled:
+                needle: str | re.Pattern[str] = (
+                    _pinyin_pattern(text, initials_only=False) if hanzi else text
+                )
+                self._scan_subject(
+                    self._pinyin, scores, needle, PINYIN, "pinyin", TAG - 10,
+                    at_start=len(text) == 1 and not hanzi, accept=self._pinyin_boundaries, owners=owners,
+                )
+            if has_latin and initials:
+                needle = _pinyin_pattern(text, initials_only=True) if hanzi else text
+                self._scan_subject(
+                    self._initials, scores, needle, INITIALS, "initials", TAG - 20,
+                    at_start=len(text) == 1 and not hanzi,
+                )
+            return
+        if spelled:
+            if hanzi:
+                found = self._pinyin.search_each(
+                    _pinyin_pattern(text, initials_only=False), self._pinyin_boundaries, within
+                )
+            else:
+                found = self._pinyin.find_each(
+                    text, at_start=len(text) == 1, accept=self._pinyin_boundaries, within=within
+                )
+            self._score_subject(scores, in_subject(found), PINYIN, "pinyin", TAG - 10)
+        if not has_latin or not initials:
             return
         if hanzi:
-            short = self._initials.search_each(_pinyin_pattern(text, initials_only=True))
+            short = self._initials.search_each(_pinyin_pattern(text, initials_only=True), within=within)
         else:
-            short = self._initials.find_each(text, at_start=len(text) == 1)
+            short = self._initials.find_each(text, at_start=len(text) == 1, within=within)
         self._score_subject(scores, short, INITIALS, "initials", TAG - 20)
 
-    def _match_text(self, text: str, scores: _Scores) -> None:
+    def _match_text(self, text: str, scores: _Scores, within: Sequence[int] | None = None) -> None:
         score = TEXT + min(50.0, 10.0 * len(text))
         record = scores.text.append
         offer = scores.offer
-        for match in islice(self._texts.find_each(text), MATCHES_PER_TIER):
+        if within is None:
+            self._scan_text(text, scores, score)
+            return
+        for match in islice(self._texts.find_each(text, within=within), MATCHES_PER_TIER):
             record(match)
             offer(match[0], score, "text")
+
+    def _scan_text(self, text: str, scores: _Scores, score: float) -> None:
+        """The text tier over every phrase in one loop (see _scan_subject)."""
+        joined = self._texts.text
+        starts = self._texts.starts
+        last = len(starts) - 1
+        end_of_text = len(joined)
+        find = joined.find
+        size = len(text)
+        record = scores.text.append
+        best = scores.best
+        reasons = scores.reason
+        get = best.get
+        found = 0
+        position = find(text)
+        while position != -1:
+            index = bisect_right(starts, position) - 1
+            local = position - starts[index]
+            record((index, local, local + size))
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = "text"
+            found += 1
+            if found >= MATCHES_PER_TIER:
+                return
+            position = find(text, starts[index + 1] if index < last else end_of_text)
 
     def _postings(self, word: str) -> tuple[frozenset[int], frozenset[int], frozenset[int]] | int:
         """Phrases whose title / tags / text hold ``word``, or, for a word in more phrases than
@@ -647,6 +873,44 @@ class SearchIndex:
             limit=limit * 2,
         ):
             scores.offer(candidates[position], FUZZY + similarity, "fuzzy")
+
+
+class _Bar:
+    """The ranking key (score + bonus) a phrase must beat to enter the top ``limit`` among the
+    allowed phrases found so far: a tier whose best cannot beat it, even with the largest
+    bonus, cannot change the ranking. Worked out again only on ``refresh``."""
+
+    __slots__ = ("_allowed", "_bonus", "_limit", "_most", "_scores", "value")
+
+    def __init__(
+        self, scores: _Scores, allowed: Sequence[bool] | None, bonus: Mapping[int, float], limit: int
+    ) -> None:
+        self._scores = scores
+        self._allowed = allowed
+        self._bonus = bonus
+        self._limit = limit
+        self._most = max(0.0, max(bonus.values(), default=0.0))  # a phrase without one has 0
+        self.value = -math.inf
+
+    def refresh(self) -> None:
+        best = self._scores.best
+        if len(best) < self._limit or self._limit <= 0:
+            return
+        allowed, bonus = self._allowed, self._bonus
+        if allowed is None and not bonus:
+            keys = heapq.nlargest(self._limit, best.values())
+        else:
+            get = bonus.get
+            keys = heapq.nlargest(
+                self._limit,
+                (score + get(index, 0.0) for index, score in best.items() if allowed is None or allowed[index]),
+            )
+        if len(keys) == self._limit:
+            self.value = keys[-1]
+
+    def beats(self, score: float) -> bool:
+        """Whether every one of the top ``limit`` outranks any phrase scored ``score``."""
+        return self.value > score + self._most
 
 
 class _Scores:
