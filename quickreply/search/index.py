@@ -99,6 +99,10 @@ class _Joined:
         end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
         return self.text[self.starts[index] : end]
 
+    def _end(self, index: int) -> int:
+        """Where phrase ``index``'s string ends (its SEPARATOR, or the end of the text)."""
+        return self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+
     def _next_start(self, index: int) -> int:
         return self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
 
@@ -145,7 +149,7 @@ class _Joined:
         size = len(needle)
         for index in within:
             begin = self.starts[index]
-            end = self._next_start(index) - 1
+            end = self._end(index)
             if at_start:
                 position = begin if text.startswith(needle, begin, end) else -1
                 if position != -1 and accept is not None and not accept[position]:
@@ -167,7 +171,7 @@ class _Joined:
         if within is not None:
             for index in within:
                 begin = self.starts[index]
-                end = self._next_start(index) - 1
+                end = self._end(index)
                 match = pattern.search(self.text, begin, end)
                 while match is not None and accept is not None and not accept[match.start()]:
                     match = pattern.search(self.text, match.start() + 1, end)
@@ -183,6 +187,62 @@ class _Joined:
             index, local = self._owner(start)
             yield index, local, local + match.end() - start
             match = pattern.search(self.text, self._next_start(index))
+
+
+_LATIN_RUN = re.compile(r"[0-9a-z_]+")
+
+
+class _Latin:
+    """The runs of ASCII letters, digits and _ of every phrase's string, joined: a query of
+    such characters can only match inside one run, and the runs are a few per cent of the
+    Chinese text, so `kdb` or `fapiao` scans them instead of millions of characters."""
+
+    def __init__(self, joined: _Joined) -> None:
+        pieces: list[str] = []
+        self.run_starts = array("l")  # where each run starts in self.text
+        self.run_owner = array("l")  # which phrase it belongs to
+        self.run_local = array("l")  # where it starts in that phrase's string
+        self.first_run = array("l")  # the first run of each phrase (and one past the end)
+        offset = 1
+        text = joined.text
+        starts = joined.starts
+        for index in range(len(starts)):
+            self.first_run.append(len(self.run_starts))
+            begin = starts[index]
+            end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+            for match in _LATIN_RUN.finditer(text, begin, end):
+                run = match.group()
+                pieces.append(run)
+                self.run_starts.append(offset)
+                self.run_owner.append(index)
+                self.run_local.append(match.start() - begin)
+                offset += len(run) + 1
+        self.first_run.append(len(self.run_starts))
+        self.text = SEPARATOR + SEPARATOR.join(pieces)
+
+    def first_each(self, needle: str, *, at_start: bool = False, cap: int) -> list[tuple[int, int]]:
+        """(phrase index, local start) of the first occurrence of ``needle`` (letters, digits,
+        _) in each phrase, in book order, at most ``cap``; ``at_start``: only where the
+        phrase's string starts with it."""
+        text = self.text
+        find = text.find
+        run_starts = self.run_starts
+        owners = self.run_owner
+        locals_ = self.run_local
+        first_run = self.first_run
+        runs = len(run_starts)
+        found: list[tuple[int, int]] = []
+        position = find(needle)
+        while position != -1 and len(found) < cap:
+            run = bisect_right(run_starts, position) - 1
+            index = owners[run]
+            local = locals_[run] + position - run_starts[run]
+            if not at_start or local == 0:
+                found.append((index, local))
+            # The first occurrence in a phrase is all that counts: on to the next phrase.
+            following = first_run[index + 1]
+            position = find(needle, run_starts[following]) if following < runs else -1
+        return found
 
 
 class SearchIndex:
@@ -256,6 +316,10 @@ class SearchIndex:
         }
         self._stages = [phrase.stage for phrase in self.phrases]
         self._sound_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+        self._pool_cache: dict[tuple[bool, str], tuple[int, ...]] = {}
+        self._last_found: dict[str, tuple[str, tuple[int, ...]]] = {}
+        """Per tier, the last complete scan's query and phrases: the next keystroke, which
+        usually extends the query, searches only those (see _narrowed)."""
 
     # The tables below serve pasted messages only: built on the first one, not at start-up.
 
@@ -302,6 +366,14 @@ class SearchIndex:
     def _sound_lengths(self) -> list[int]:
         return sorted({len(key) for key in self._sounds}, reverse=True)
 
+    @functools.cached_property
+    def _latin_subjects(self) -> _Latin:
+        return _Latin(self._subjects)
+
+    @functools.cached_property
+    def _latin_texts(self) -> _Latin:
+        return _Latin(self._texts)
+
     # --- the query ---------------------------------------------------------------------------
 
     def search(
@@ -318,9 +390,7 @@ class SearchIndex:
         folded = self.folder.fold(query)
         text, _ = compact(folded)
         if not text:
-            order = [i for i in range(len(self.phrases)) if allowed is None or allowed[i]]
-            order.sort(key=lambda i: -bonus.get(i, 0.0))
-            return [Hit(self.phrases[i], 0.0, "all") for i in order[:limit]]
+            return [Hit(self.phrases[i], 0.0, "all") for i in self._everything(allowed, limit, bonus)]
         scores = _Scores()
         bar = _Bar(scores, allowed, bonus, limit)
         self._match_keys(text, scores, bar)
@@ -379,6 +449,29 @@ class SearchIndex:
             )
             for (score, _), index in zip(ranked, chosen, strict=True)
         ]
+
+    def _everything(
+        self, allowed: Sequence[bool] | None, limit: int, bonus: Mapping[int, float]
+    ) -> list[int]:
+        """The empty query: the allowed phrases by bonus, then in book order (a stable sort of
+        all of them by bonus), without walking 100k phrases for the first ``limit``."""
+        count = len(self.phrases)
+
+        def shown(index: int) -> bool:
+            return 0 <= index < count and (allowed is None or allowed[index])
+
+        def by_bonus(index: int) -> tuple[float, int]:
+            return -bonus[index], index
+
+        lifted = sorted((i for i, value in bonus.items() if value > 0 and shown(i)), key=by_bonus)
+        order = lifted[:limit]
+        if len(order) < limit:
+            plain = (i for i in range(count) if (allowed is None or allowed[i]) and not bonus.get(i, 0.0))
+            order += islice(plain, limit - len(order))
+        if len(order) < limit:
+            sunk = sorted((i for i, value in bonus.items() if value < 0 and shown(i)), key=by_bonus)
+            order += sunk[: limit - len(order)]
+        return order
 
     def _spans(
         self, scores: _Scores, chosen: set[int]
@@ -453,6 +546,22 @@ class SearchIndex:
         reasons = scores.reason
         get = best.get
         literal = isinstance(needle, str)
+        if isinstance(needle, str) and joined is self._subjects and _is_latin(needle):
+            for index, local in self._latin_subjects.first_each(
+                needle, at_start=at_start, cap=MATCHES_PER_TIER
+            ):
+                local_end = local + len(needle)
+                record((index, local, local_end))
+                length = lengths[index]
+                if local >= length:
+                    score, why = tag, "tag"
+                else:
+                    coverage = min(1.0, (local_end - local) / length)
+                    score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
+                if score > get(index, -1.0):
+                    best[index] = score
+                    reasons[index] = why
+            return
         match: re.Match[str] | None = None
         if isinstance(needle, str):
             find = text.find
@@ -525,9 +634,29 @@ class SearchIndex:
                     scores.offer(index, SHORTCUT_PREFIX + 50 * len(text) / length, "shortcut")
                 position += 1
 
+    def _narrowed(self, tier: str, text: str) -> tuple[int, ...] | None:
+        """The phrases a tier found for an earlier query that ``text`` extends, when that scan
+        was complete (under the cap): a phrase holding ``text`` holds its start, so searching
+        these few phrases finds what a scan of all 100k would, in the same order."""
+        last = self._last_found.get(tier)
+        if last is not None and len(last[0]) >= 2 and text.startswith(last[0]):
+            return last[1]
+        return None
+
+    def _remember(self, tier: str, text: str, found: list[tuple[int, int, int]], mark: int) -> None:
+        """Keep the phrases a scan for ``text`` found (``found[mark:]``), if it was complete."""
+        if len(text) >= 2 and len(found) - mark < MATCHES_PER_TIER:
+            self._last_found[tier] = (text, tuple(entry[0] for entry in found[mark:]))
+
     def _match_subject(self, text: str, scores: _Scores) -> None:
-        # One character: titles that start with it, not every title holding it.
-        self._scan_subject(self._subjects, scores, text, TITLE, "title", TAG, at_start=len(text) == 1)
+        mark = len(scores.subject)
+        if (narrowed := self._narrowed("title", text)) is not None:
+            matches = self._subjects.find_each(text, within=narrowed)
+            self._score_subject(scores, matches, TITLE, "title", TAG)
+        else:
+            # One character: titles that start with it, not every title holding it.
+            self._scan_subject(self._subjects, scores, text, TITLE, "title", TAG, at_start=len(text) == 1)
+        self._remember("title", text, scores.subject, mark)
 
     def _match_pinyin(
         self,
@@ -551,19 +680,30 @@ class SearchIndex:
 
         if within is None:
             if spelled:
-                needle: str | re.Pattern[str] = (
-                    _pinyin_pattern(text, initials_only=False) if hanzi else text
-                )
-                self._scan_subject(
-                    self._pinyin, scores, needle, PINYIN, "pinyin", TAG - 10,
-                    at_start=len(text) == 1 and not hanzi, accept=self._pinyin_boundaries, owners=owners,
-                )
+                mark = len(scores.subject)
+                if (narrowed := self._narrowed("pinyin", text)) is not None:
+                    self._match_pinyin(text, scores, initials=False, within=narrowed)
+                else:
+                    needle: str | re.Pattern[str] = (
+                        _pinyin_pattern(text, initials_only=False) if hanzi else text
+                    )
+                    self._scan_subject(
+                        self._pinyin, scores, needle, PINYIN, "pinyin", TAG - 10,
+                        at_start=len(text) == 1 and not hanzi, accept=self._pinyin_boundaries,
+                        owners=owners,
+                    )
+                self._remember("pinyin", text, scores.subject, mark)
             if has_latin and initials:
-                needle = _pinyin_pattern(text, initials_only=True) if hanzi else text
-                self._scan_subject(
-                    self._initials, scores, needle, INITIALS, "initials", TAG - 20,
-                    at_start=len(text) == 1 and not hanzi,
-                )
+                mark = len(scores.subject)
+                if (narrowed := self._narrowed("initials", text)) is not None:
+                    self._match_pinyin(text, scores, spelled=False, within=narrowed)
+                else:
+                    needle = _pinyin_pattern(text, initials_only=True) if hanzi else text
+                    self._scan_subject(
+                        self._initials, scores, needle, INITIALS, "initials", TAG - 20,
+                        at_start=len(text) == 1 and not hanzi,
+                    )
+                self._remember("initials", text, scores.subject, mark)
             return
         if spelled:
             if hanzi:
@@ -588,7 +728,12 @@ class SearchIndex:
         record = scores.text.append
         offer = scores.offer
         if within is None:
-            self._scan_text(text, scores, score)
+            mark = len(scores.text)
+            if (narrowed := self._narrowed("text", text)) is not None:
+                self._match_text(text, scores, within=narrowed)
+            else:
+                self._scan_text(text, scores, score)
+            self._remember("text", text, scores.text, mark)
             return
         for match in islice(self._texts.find_each(text, within=within), MATCHES_PER_TIER):
             record(match)
@@ -606,6 +751,13 @@ class SearchIndex:
         best = scores.best
         reasons = scores.reason
         get = best.get
+        if _is_latin(text):
+            for index, local in self._latin_texts.first_each(text, cap=MATCHES_PER_TIER):
+                record((index, local, local + size))
+                if score > get(index, -1.0):
+                    best[index] = score
+                    reasons[index] = "text"
+            return
         found = 0
         position = find(text)
         while position != -1:
@@ -850,6 +1002,16 @@ class SearchIndex:
         self._sound_cache[window] = result
         return result
 
+    def _holding(self, joined: _Joined, gram: str) -> tuple[int, ...]:
+        """The fuzzy pool of one piece; cached, since each keystroke of a typo adds one piece
+        and the others were scanned for the keystrokes before (a scan of 100k titles each)."""
+        key = (joined is self._pinyin, gram)
+        if (found := self._pool_cache.get(key)) is None:
+            if len(self._pool_cache) > _POSTING_CACHE_SIZE:
+                self._pool_cache.clear()
+            found = self._pool_cache[key] = _first_owners(joined, gram, _FUZZY_POOL_PER_PIECE)
+        return found
+
     def _match_fuzzy(self, text: str, scores: _Scores, limit: int) -> None:
         """Typos: rapidfuzz over the phrases sharing a piece (three letters of pinyin, two
         characters) with the query, not over every phrase, which costs ~40 ms at 100k."""
@@ -861,8 +1023,7 @@ class SearchIndex:
         )
         pool: set[int] = set()
         for start in range(len(text) - size + 1):
-            gram = text[start : start + size]
-            pool.update(index for index, _, _ in islice(joined.find_each(gram), _FUZZY_POOL_PER_PIECE))
+            pool.update(self._holding(joined, text[start : start + size]))
         candidates = sorted(pool)
         cutoff = 75 if latin else 65
         for _choice, similarity, position in process.extract(
@@ -903,7 +1064,11 @@ class _Bar:
             get = bonus.get
             keys = heapq.nlargest(
                 self._limit,
-                (score + get(index, 0.0) for index, score in best.items() if allowed is None or allowed[index]),
+                (
+                    score + get(index, 0.0)
+                    for index, score in best.items()
+                    if allowed is None or allowed[index]
+                ),
             )
         if len(keys) == self._limit:
             self.value = keys[-1]
@@ -911,6 +1076,25 @@ class _Bar:
     def beats(self, score: float) -> bool:
         """Whether every one of the top ``limit`` outranks any phrase scored ``score``."""
         return self.value > score + self._most
+
+
+def _is_latin(needle: str) -> bool:
+    return bool(needle) and needle.isascii() and _LATIN_RUN.fullmatch(needle) is not None
+
+
+def _first_owners(joined: _Joined, needle: str, cap: int) -> tuple[int, ...]:
+    """The first ``cap`` phrases (book order) whose string holds ``needle``."""
+    text = joined.text
+    starts = joined.starts
+    last = len(starts) - 1
+    find = text.find
+    found: list[int] = []
+    position = find(needle)
+    while position != -1 and len(found) < cap:
+        index = bisect_right(starts, position) - 1
+        found.append(index)
+        position = find(needle, starts[index + 1] if index < last else len(text))
+    return tuple(found)
 
 
 class _Scores:
