@@ -78,12 +78,14 @@ def measure(size: int, rounds: int, shape: str = "synthetic") -> dict[str, float
         load_seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         times: list[float] = []
+        slowest: list[tuple[float, str]] = []
         for _ in range(rounds):
             for query in QUERIES:
                 for typed in keystrokes(query):
                     begin = time.perf_counter()
                     library.search(typed)
                     times.append((time.perf_counter() - begin) * 1000)
+                    slowest.append((times[-1], typed))
         pasted: list[float] = []
         for message in MESSAGES:
             begin = time.perf_counter()
@@ -112,6 +114,7 @@ def measure(size: int, rounds: int, shape: str = "synthetic") -> dict[str, float
         "keystrokes": len(times),
         "paste_p50_ms": statistics.median(pasted),
         "paste_max_ms": max(pasted),
+        "slowest": ", ".join(f"{typed} {ms:.1f}" for ms, typed in sorted(slowest, reverse=True)[:6]),
     }
 
 
@@ -163,6 +166,7 @@ def main() -> None:
             f"{row['naive_p50_ms']:>8.2f}ms {row['naive_p95_ms']:>8.2f}ms "
             f"{row['paste_p50_ms']:>8.2f}ms {row['paste_max_ms']:>8.2f}ms"
         )
+        print(f"{'':>10} slowest keystrokes (ms): {row['slowest']}")
     print(
         f"({len(QUERIES)} queries typed keystroke by keystroke, {args.rounds} round(s), caches cold "
         f"in round 1; {len(MESSAGES)} buyer messages pasted whole; naive = rapidfuzz WRatio over "

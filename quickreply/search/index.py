@@ -21,7 +21,7 @@ import heapq
 import math
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, product
@@ -202,22 +202,20 @@ class _Latin:
         self.run_starts = array("l")  # where each run starts in self.text
         self.run_owner = array("l")  # which phrase it belongs to
         self.run_local = array("l")  # where it starts in that phrase's string
-        self.first_run = array("l")  # the first run of each phrase (and one past the end)
         offset = 1
-        text = joined.text
         starts = joined.starts
-        for index in range(len(starts)):
-            self.first_run.append(len(self.run_starts))
-            begin = starts[index]
-            end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
-            for match in _LATIN_RUN.finditer(text, begin, end):
-                run = match.group()
-                pieces.append(run)
-                self.run_starts.append(offset)
-                self.run_owner.append(index)
-                self.run_local.append(match.start() - begin)
-                offset += len(run) + 1
-        self.first_run.append(len(self.run_starts))
+        # One pass over the whole text: a run never crosses a SEPARATOR, and runs are few.
+        for match in _LATIN_RUN.finditer(joined.text):
+            run = match.group()
+            index = bisect_right(starts, match.start()) - 1
+            pieces.append(run)
+            self.run_starts.append(offset)
+            self.run_owner.append(index)
+            self.run_local.append(match.start() - starts[index])
+            offset += len(run) + 1
+        # The first run of each phrase (or of the next phrase that has one), and one past the end.
+        owners = self.run_owner
+        self.first_run = array("l", (bisect_left(owners, index) for index in range(len(starts) + 1)))
         self.text = SEPARATOR + SEPARATOR.join(pieces)
 
     def first_each(self, needle: str, *, at_start: bool = False, cap: int) -> list[tuple[int, int]]:
@@ -290,6 +288,8 @@ class SearchIndex:
         self._pinyin_list = pinyins
         self._pinyin_boundaries = pinyin_boundaries
         self._texts = _Joined(texts)
+        self._latin_subjects = _Latin(self._subjects)
+        self._latin_texts = _Latin(self._texts)
         self._text_lengths = [len(phrase.text) for phrase in self.phrases]
         self._keys_by_length: dict[int, list[str]] = {}
         for key in sorted(self._keys):
@@ -365,14 +365,6 @@ class SearchIndex:
     @functools.cached_property
     def _sound_lengths(self) -> list[int]:
         return sorted({len(key) for key in self._sounds}, reverse=True)
-
-    @functools.cached_property
-    def _latin_subjects(self) -> _Latin:
-        return _Latin(self._subjects)
-
-    @functools.cached_property
-    def _latin_texts(self) -> _Latin:
-        return _Latin(self._texts)
 
     # --- the query ---------------------------------------------------------------------------
 
