@@ -140,7 +140,9 @@ class _Joined:
             index = bisect_right(starts, start) - 1
             local = start - starts[index]
             yield index, local, local + size
-            position = find(target, starts[index + 1] if index < last else end_of_text)
+            # On from the next phrase: its SEPARATOR included when matching at the start, or
+            # a phrase right after a match could never match (a bug before 2026-12).
+            position = find(target, starts[index + 1] - skip if index < last else end_of_text)
 
     def _find_within(
         self, needle: str, at_start: bool, accept: bytearray | None, within: Iterable[int]
@@ -264,6 +266,9 @@ class SearchIndex:
         pinyin_boundaries = bytearray(1)  # the leading SEPARATOR
         texts: list[str] = []
         self._keys: dict[str, list[int]] = {}
+        # The phrases whose subject / spelled pinyin starts with each character: the first
+        # keystroke (one character, matched at the start) reads its list instead of scanning.
+        self._first_chars: tuple[dict[str, array[int]], dict[str, array[int]]] = ({}, {})
         for number, phrase in enumerate(self.phrases):
             title, offsets = compact(fold(phrase.title))
             subject = title + "".join(TAG_MARK + compact(fold(tag))[0] for tag in phrase.tags)
@@ -273,6 +278,10 @@ class SearchIndex:
             spelled, starts, owner = _spell(subject)
             initials.append("".join(spelled[start] for start in starts[:-1]) if starts else "")
             pinyins.append(spelled)
+            if subject:
+                self._first_chars[0].setdefault(subject[0], array("l")).append(number)
+            if spelled:
+                self._first_chars[1].setdefault(spelled[0], array("l")).append(number)
             self._pinyin_to_subject.append(owner)
             boundary = bytearray(len(spelled) + 1)
             for start in starts:
@@ -538,6 +547,22 @@ class SearchIndex:
         reasons = scores.reason
         get = best.get
         literal = isinstance(needle, str)
+        if at_start and isinstance(needle, str) and len(needle) == 1 and joined is not self._initials:
+            # One character at the start: the phrases starting with it, listed at build time
+            # (the match is the first character of the subject, or of its first syllable).
+            table = self._first_chars[joined is self._pinyin]
+            for index in islice(table.get(needle, ()), MATCHES_PER_TIER):
+                record((index, 0, 1))
+                length = lengths[index]
+                if length <= 0:
+                    score, why = tag, "tag"
+                else:
+                    coverage = min(1.0, 1 / length)
+                    score, why = base + 100 * coverage + 20, reason
+                if score > get(index, -1.0):
+                    best[index] = score
+                    reasons[index] = why
+            return
         if isinstance(needle, str) and joined is self._subjects and _is_latin(needle):
             for index, local in self._latin_subjects.first_each(
                 needle, at_start=at_start, cap=MATCHES_PER_TIER
@@ -602,7 +627,7 @@ class SearchIndex:
                 return
             after = starts[index + 1] if index < last else end_of_text
             if literal:
-                position = find(target, after)
+                position = find(target, after - skip if index < last else after)
             else:
                 match = search(text, after)
                 position = match.start() if match is not None else -1

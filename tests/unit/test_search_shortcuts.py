@@ -133,3 +133,42 @@ def test_the_empty_query_is_a_stable_sort_by_bonus() -> None:
         order.sort(key=lambda i: -bonus.get(i, 0.0))
         hits = index.search("", allowed=allowed, limit=limit, bonus=bonus)
         assert [hit.phrase.id for hit in hits] == [f"p{i}" for i in order[:limit]]
+
+
+def test_first_character_lists_find_what_the_scan_finds(
+    recombined: tuple[list[Phrase], list[tuple[str, ...]], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    phrases, synonyms, stopwords = recombined
+    monkeypatch.setattr(index_module, "MATCHES_PER_TIER", 60)
+    index = SearchIndex(phrases, synonyms, stopwords)
+    owners = index._pinyin_to_subject
+    firsts = {part[:1] for part in index._subject_list + index._pinyin_list if part} | {"Q", "无"}
+    for char in sorted(firsts):
+        for joined, accept in ((index._subjects, None), (index._pinyin, index._pinyin_boundaries)):
+            listed = index_module._Scores()
+            index._scan_subject(
+                joined, listed, char, 700.0, "x", 600.0, at_start=True, accept=accept,
+                owners=owners if accept is not None else None,
+            )
+            scanned = index_module._Scores()
+            matches = list(joined.find_each(char, at_start=True, accept=accept))
+            if accept is not None:
+                matches = [(i, owners[i][start], owners[i][end - 1] + 1) for i, start, end in matches]
+            index._score_subject(scanned, matches, 700.0, "x", 600.0)
+            assert listed.subject == scanned.subject, char
+            assert listed.best == scanned.best and listed.reason == scanned.reason, char
+
+
+def test_one_character_finds_neighbouring_phrases() -> None:
+    # The scan for a title's first character once resumed past the next phrase's SEPARATOR,
+    # so of two neighbours starting with 发 (or f in pinyin) only the first was found.
+    phrases = [
+        Phrase("a", "发货时间", "正文", Stage.PRE_SALE, "b"),
+        Phrase("b", "发票怎么开", "正文", Stage.PRE_SALE, "b"),
+        Phrase("c", "fa货说明", "正文", Stage.PRE_SALE, "b"),
+    ]
+    index = SearchIndex(phrases)
+    assert {hit.phrase.id for hit in index.search("发")} == {"a", "b"}
+    assert {hit.phrase.id for hit in index.search("f")} == {"a", "b", "c"}
+    joined = index._subjects
+    assert [found[0] for found in joined.find_each("发", at_start=True)] == [0, 1]
