@@ -7,6 +7,7 @@ titles, codes k1…k2999) without 100k replies' load time."""
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 
@@ -172,3 +173,16 @@ def test_one_character_finds_neighbouring_phrases() -> None:
     assert {hit.phrase.id for hit in index.search("f")} == {"a", "b", "c"}
     joined = index._subjects
     assert [found[0] for found in joined.find_each("发", at_start=True)] == [0, 1]
+
+
+def test_the_index_pickles_with_its_lists_and_memories(
+    recombined: tuple[list[Phrase], list[tuple[str, ...]], list[str]],
+) -> None:
+    # The on-disk index cache pickles a built (and maybe already searched) index.
+    phrases, synonyms, stopwords = recombined
+    index = SearchIndex(phrases[:400], synonyms, stopwords)
+    for text in ("fa", "fap", "发票", "k1", "kdbgx", "我想退掉这个东西"):
+        index.search(text)
+    copy = pickle.loads(pickle.dumps(index))
+    for text in ("fapiao", "发票怎么开", "k12", "f", "", "shop", "kdbgx"):
+        assert copy.search(text) == index.search(text), text
