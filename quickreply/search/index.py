@@ -579,6 +579,9 @@ class SearchIndex:
                     best[index] = score
                     reasons[index] = why
             return
+        if isinstance(needle, str) and not at_start:
+            self._scan_literal(joined, scores, needle, base, reason, tag, accept, owners)
+            return
         match: re.Match[str] | None = None
         if isinstance(needle, str):
             find = text.find
@@ -631,6 +634,60 @@ class SearchIndex:
             else:
                 match = search(text, after)
                 position = match.start() if match is not None else -1
+
+    def _scan_literal(
+        self,
+        joined: _Joined,
+        scores: _Scores,
+        needle: str,
+        base: float,
+        reason: str,
+        tag: float,
+        accept: bytearray | None,
+        owners: Sequence[array[int]] | None,
+    ) -> None:
+        """_scan_subject for a plain string anywhere in the subject (the commonest case: every
+        latin keystroke's pinyin), with no branch per match that this case never takes."""
+        text = joined.text
+        starts = joined.starts
+        last = len(starts) - 1
+        lengths = self._title_lengths
+        record = scores.subject.append
+        best = scores.best
+        reasons = scores.reason
+        get = best.get
+        find = text.find
+        size = len(needle)
+        found = 0
+        index = 0
+        position = find(needle)
+        while position != -1:
+            if accept is not None and not accept[position]:
+                position = find(needle, position + 1)
+                continue
+            # Matches come in book order: search only from the last phrase on.
+            index = bisect_right(starts, position, index) - 1
+            local = position - starts[index]
+            if owners is None:
+                local_end = local + size
+            else:
+                owner = owners[index]
+                local, local_end = owner[local], owner[local + size - 1] + 1
+            record((index, local, local_end))
+            length = lengths[index]
+            if local >= length:
+                score, why = tag, "tag"
+            else:
+                coverage = (local_end - local) / length
+                score = base + 100 * (coverage if coverage < 1.0 else 1.0) + (20 if local == 0 else 0)
+                why = reason
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = why
+            found += 1
+            if found >= MATCHES_PER_TIER:
+                return
+            position = find(needle, starts[index + 1]) if index < last else -1
 
     def _match_keys(self, text: str, scores: _Scores, bar: _Bar) -> None:
         for index in self._keys.get(text, ()):
