@@ -759,7 +759,7 @@ class SearchIndex:
                     self._match_pinyin(text, scores, initials=False, within=narrowed)
                 else:
                     needle: str | re.Pattern[str] = (
-                        _pinyin_pattern(text, initials_only=False) if hanzi else text
+                        _pinyin_needle(text, initials_only=False) if hanzi else text
                     )
                     self._scan_subject(
                         self._pinyin, scores, needle, PINYIN, "pinyin", TAG - 10,
@@ -772,7 +772,7 @@ class SearchIndex:
                 if (narrowed := self._narrowed("initials", text)) is not None:
                     self._match_pinyin(text, scores, spelled=False, within=narrowed)
                 else:
-                    needle = _pinyin_pattern(text, initials_only=True) if hanzi else text
+                    needle = _pinyin_needle(text, initials_only=True) if hanzi else text
                     self._scan_subject(
                         self._initials, scores, needle, INITIALS, "initials", TAG - 20,
                         at_start=len(text) == 1 and not hanzi,
@@ -1257,6 +1257,20 @@ def _pinyin_pattern(text: str, *, initials_only: bool) -> re.Pattern[str]:
             _PATTERNS.clear()
         _PATTERNS[key] = pattern
     return pattern
+
+
+def _pinyin_needle(text: str, *, initials_only: bool) -> str | re.Pattern[str]:
+    """The plain string _pinyin_pattern stands for when every character has one reading (退h
+    → tuih): a string scan finds the same matches several times faster than the regex."""
+    pieces: list[str] = []
+    for char in text:
+        options = readings(char)
+        if initials_only and options:
+            options = tuple(dict.fromkeys(option[0] for option in options))
+        if len(options) > 1:
+            return _pinyin_pattern(text, initials_only=initials_only)
+        pieces.append(options[0] if options else char)
+    return "".join(pieces)
 
 
 def _merge(spans: list[Span]) -> tuple[Span, ...]:

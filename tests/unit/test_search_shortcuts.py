@@ -186,3 +186,28 @@ def test_the_index_pickles_with_its_lists_and_memories(
     copy = pickle.loads(pickle.dumps(index))
     for text in ("fapiao", "发票怎么开", "k12", "f", "", "shop", "kdbgx"):
         assert copy.search(text) == index.search(text), text
+
+
+def test_a_pinyin_pattern_of_single_readings_scans_as_a_string(
+    recombined: tuple[list[Phrase], list[tuple[str, ...]], list[str]],
+) -> None:
+    phrases, synonyms, stopwords = recombined
+    index = SearchIndex(phrases, synonyms, stopwords)
+    owners = index._pinyin_to_subject
+    for text in ("退h", "退货", "修改", "发票", "运废险", "退hu", "七天"):
+        for initials in (False, True):
+            needle = index_module._pinyin_needle(text, initials_only=initials)
+            assert isinstance(needle, str), text
+            pattern = index_module._pinyin_pattern(text, initials_only=initials)
+            joined = index._initials if initials else index._pinyin
+            accept = None if initials else index._pinyin_boundaries
+            found = []
+            for scan in (needle, pattern):
+                scores = index_module._Scores()
+                index._scan_subject(
+                    joined, scores, scan, 700.0, "x", 600.0, accept=accept,
+                    owners=None if initials else owners,
+                )
+                found.append((scores.subject, scores.best))
+            assert found[0] == found[1], text
+    assert not isinstance(index_module._pinyin_needle("差评", initials_only=False), str)  # cha/chai/ci
