@@ -147,11 +147,17 @@ class Library:
             return hits
         return self._learned_first(hits, learned.first(query), allowed, limit)
 
-    def _learned_first(self, hits: list[Hit], ids: list[str], allowed: list[bool], limit: int) -> list[Hit]:
+    def _learned_first(
+        self, hits: list[Hit], ids: list[str], allowed: list[bool] | None, limit: int
+    ) -> list[Hit]:
         """Put the learned replies first. Each gets reason ``learned`` except search's own top
         hit, which keeps its reason: so the first hit not marked learned is always what search
         alone ranks first (the app compares the copied reply with it)."""
-        wanted = [pid for pid in ids if (at := self._position.get(pid)) is not None and allowed[at]]
+        wanted = [
+            pid
+            for pid in ids
+            if (at := self._position.get(pid)) is not None and (allowed is None or allowed[at])
+        ]
         if not wanted:
             return hits
         found = {hit.phrase.id: hit for hit in hits}
@@ -167,8 +173,17 @@ class Library:
         rest = [hit for hit in hits if hit.phrase.id not in moved]
         return (first + rest)[:limit]
 
-    def _allowed(self, stage: Stage | None, today: dt.date | None) -> list[bool]:
-        """Which phrases a search may return; cached, as it changes only with the day."""
+    @functools.cached_property
+    def _windowed(self) -> bool:
+        """Whether any reply has a ``starts`` or ``expires`` date (most books have none)."""
+        return any(phrase.starts is not None or phrase.expires is not None for phrase in self.phrases)
+
+    def _allowed(self, stage: Stage | None, today: dt.date | None) -> list[bool] | None:
+        """Which phrases a search may return, None for all of them (no stage filter and no
+        dated reply: the index then skips a lookup per match, and no 100k-entry list is built
+        on the first keystroke); cached, as it changes only with the day."""
+        if stage is None and (today is None or not self._windowed):
+            return None
         key = (stage, today)
         if (mask := self._masks.get(key)) is None:
             if len(self._masks) > 16:

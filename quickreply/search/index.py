@@ -21,7 +21,7 @@ import heapq
 import math
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, product
@@ -45,6 +45,10 @@ TAG = 600.0
 TEXT = 500.0
 MESSAGE = 100.0  # .. +400 by coverage
 FUZZY = 0.0  # .. +100 by similarity
+PINYIN_MAX = PINYIN + 120
+INITIALS_MAX = INITIALS + 120
+TEXT_MAX = TEXT + 50
+"""The best score each tier can give (coverage 100 and the 20 for a match at the start)."""
 _MESSAGE_TERMS_MAX = 48
 MATCHES_PER_TIER = 2000
 """A query so short that one tier matches more phrases than this ranks the first ones found
@@ -95,32 +99,87 @@ class _Joined:
         end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
         return self.text[self.starts[index] : end]
 
+    def _end(self, index: int) -> int:
+        """Where phrase ``index``'s string ends (its SEPARATOR, or the end of the text)."""
+        return self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+
     def _next_start(self, index: int) -> int:
         return self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
 
     def find_each(
-        self, needle: str, *, at_start: bool = False, accept: bytearray | None = None
+        self,
+        needle: str,
+        *,
+        at_start: bool = False,
+        accept: bytearray | None = None,
+        within: Iterable[int] | None = None,
     ) -> Iterator[tuple[int, int, int]]:
         """(phrase index, local start, local end) of the first occurrence in each phrase;
         ``at_start``: only where a phrase's string starts with it; ``accept``: only where
-        ``accept[offset]`` is set (e.g. at a syllable boundary)."""
+        ``accept[offset]`` is set (e.g. at a syllable boundary); ``within``: only in these
+        phrases (ascending), each searched in its own stretch of the text."""
+        if within is not None:
+            yield from self._find_within(needle, at_start, accept, within)
+            return
         text = self.text
+        starts = self.starts
+        last = len(starts) - 1
+        end_of_text = len(text)
+        find = text.find
+        size = len(needle)
         skip = 1 if at_start else 0  # the match starts after the SEPARATOR we searched for
         target = SEPARATOR + needle if at_start else needle
-        position = text.find(target)
+        position = find(target)
+        # The owner lookup and the next start are inlined: this loop runs once per match,
+        # thousands of times for the first letters typed at 100k replies.
         while position != -1:
             start = position + skip
             if accept is not None and not accept[start]:
-                position = text.find(target, position + 1)
+                position = find(target, position + 1)
                 continue
-            index, local = self._owner(start)
-            yield index, local, local + len(needle)
-            position = text.find(target, self._next_start(index))
+            index = bisect_right(starts, start) - 1
+            local = start - starts[index]
+            yield index, local, local + size
+            # On from the next phrase: its SEPARATOR included when matching at the start, or
+            # a phrase right after a match could never match (a bug before 2026-12).
+            position = find(target, starts[index + 1] - skip if index < last else end_of_text)
+
+    def _find_within(
+        self, needle: str, at_start: bool, accept: bytearray | None, within: Iterable[int]
+    ) -> Iterator[tuple[int, int, int]]:
+        text = self.text
+        size = len(needle)
+        for index in within:
+            begin = self.starts[index]
+            end = self._end(index)
+            if at_start:
+                position = begin if text.startswith(needle, begin, end) else -1
+                if position != -1 and accept is not None and not accept[position]:
+                    position = -1
+            else:
+                position = text.find(needle, begin, end)
+                while position != -1 and accept is not None and not accept[position]:
+                    position = text.find(needle, position + 1, end)
+            if position != -1:
+                yield index, position - begin, position - begin + size
 
     def search_each(
-        self, pattern: re.Pattern[str], accept: bytearray | None = None
+        self,
+        pattern: re.Pattern[str],
+        accept: bytearray | None = None,
+        within: Iterable[int] | None = None,
     ) -> Iterator[tuple[int, int, int]]:
         """Like find_each for a regex."""
+        if within is not None:
+            for index in within:
+                begin = self.starts[index]
+                end = self._end(index)
+                match = pattern.search(self.text, begin, end)
+                while match is not None and accept is not None and not accept[match.start()]:
+                    match = pattern.search(self.text, match.start() + 1, end)
+                if match is not None:
+                    yield index, match.start() - begin, match.end() - begin
+            return
         match = pattern.search(self.text)
         while match is not None:
             start = match.start()
@@ -130,6 +189,60 @@ class _Joined:
             index, local = self._owner(start)
             yield index, local, local + match.end() - start
             match = pattern.search(self.text, self._next_start(index))
+
+
+_LATIN_RUN = re.compile(r"[0-9a-z_]+")
+
+
+class _Latin:
+    """The runs of ASCII letters, digits and _ of every phrase's string, joined: a query of
+    such characters can only match inside one run, and the runs are a few per cent of the
+    Chinese text, so `kdb` or `fapiao` scans them instead of millions of characters."""
+
+    def __init__(self, joined: _Joined) -> None:
+        pieces: list[str] = []
+        self.run_starts = array("l")  # where each run starts in self.text
+        self.run_owner = array("l")  # which phrase it belongs to
+        self.run_local = array("l")  # where it starts in that phrase's string
+        offset = 1
+        starts = joined.starts
+        # One pass over the whole text: a run never crosses a SEPARATOR, and runs are few.
+        for match in _LATIN_RUN.finditer(joined.text):
+            run = match.group()
+            index = bisect_right(starts, match.start()) - 1
+            pieces.append(run)
+            self.run_starts.append(offset)
+            self.run_owner.append(index)
+            self.run_local.append(match.start() - starts[index])
+            offset += len(run) + 1
+        # The first run of each phrase (or of the next phrase that has one), and one past the end.
+        owners = self.run_owner
+        self.first_run = array("l", (bisect_left(owners, index) for index in range(len(starts) + 1)))
+        self.text = SEPARATOR + SEPARATOR.join(pieces)
+
+    def first_each(self, needle: str, *, at_start: bool = False, cap: int) -> list[tuple[int, int]]:
+        """(phrase index, local start) of the first occurrence of ``needle`` (letters, digits,
+        _) in each phrase, in book order, at most ``cap``; ``at_start``: only where the
+        phrase's string starts with it."""
+        text = self.text
+        find = text.find
+        run_starts = self.run_starts
+        owners = self.run_owner
+        locals_ = self.run_local
+        first_run = self.first_run
+        runs = len(run_starts)
+        found: list[tuple[int, int]] = []
+        position = find(needle)
+        while position != -1 and len(found) < cap:
+            run = bisect_right(run_starts, position) - 1
+            index = owners[run]
+            local = locals_[run] + position - run_starts[run]
+            if not at_start or local == 0:
+                found.append((index, local))
+            # The first occurrence in a phrase is all that counts: on to the next phrase.
+            following = first_run[index + 1]
+            position = find(needle, run_starts[following]) if following < runs else -1
+        return found
 
 
 class SearchIndex:
@@ -153,6 +266,9 @@ class SearchIndex:
         pinyin_boundaries = bytearray(1)  # the leading SEPARATOR
         texts: list[str] = []
         self._keys: dict[str, list[int]] = {}
+        # The phrases whose subject / spelled pinyin starts with each character: the first
+        # keystroke (one character, matched at the start) reads its list instead of scanning.
+        self._first_chars: tuple[dict[str, array[int]], dict[str, array[int]]] = ({}, {})
         for number, phrase in enumerate(self.phrases):
             title, offsets = compact(fold(phrase.title))
             subject = title + "".join(TAG_MARK + compact(fold(tag))[0] for tag in phrase.tags)
@@ -162,6 +278,10 @@ class SearchIndex:
             spelled, starts, owner = _spell(subject)
             initials.append("".join(spelled[start] for start in starts[:-1]) if starts else "")
             pinyins.append(spelled)
+            if subject:
+                self._first_chars[0].setdefault(subject[0], array("l")).append(number)
+            if spelled:
+                self._first_chars[1].setdefault(spelled[0], array("l")).append(number)
             self._pinyin_to_subject.append(owner)
             boundary = bytearray(len(spelled) + 1)
             for start in starts:
@@ -177,8 +297,13 @@ class SearchIndex:
         self._pinyin_list = pinyins
         self._pinyin_boundaries = pinyin_boundaries
         self._texts = _Joined(texts)
+        self._latin_subjects = _Latin(self._subjects)
+        self._latin_texts = _Latin(self._texts)
         self._text_lengths = [len(phrase.text) for phrase in self.phrases]
-        self._sorted_keys = sorted(self._keys)
+        self._keys_by_length: dict[int, list[str]] = {}
+        for key in sorted(self._keys):
+            self._keys_by_length.setdefault(len(key), []).append(key)
+        self._key_lengths = sorted(self._keys_by_length)
         self._posting_cache: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]] | int] = {}
         # A term found in more than one phrase in twenty says little in a message.
         self._common = max(30, len(self.phrases) // 20)
@@ -200,6 +325,10 @@ class SearchIndex:
         }
         self._stages = [phrase.stage for phrase in self.phrases]
         self._sound_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+        self._pool_cache: dict[tuple[bool, str], tuple[int, ...]] = {}
+        self._last_found: dict[str, tuple[str, tuple[int, ...]]] = {}
+        """Per tier, the last complete scan's query and phrases: the next keystroke, which
+        usually extends the query, searches only those (see _narrowed)."""
 
     # The tables below serve pasted messages only: built on the first one, not at start-up.
 
@@ -262,15 +391,31 @@ class SearchIndex:
         folded = self.folder.fold(query)
         text, _ = compact(folded)
         if not text:
-            order = [i for i in range(len(self.phrases)) if allowed is None or allowed[i]]
-            order.sort(key=lambda i: -bonus.get(i, 0.0))
-            return [Hit(self.phrases[i], 0.0, "all") for i in order[:limit]]
+            return [Hit(self.phrases[i], 0.0, "all") for i in self._everything(allowed, limit, bonus)]
         scores = _Scores()
-        self._match_keys(text, scores)
+        bar = _Bar(scores, allowed, bonus, limit)
+        self._match_keys(text, scores, bar)
         self._match_subject(text, scores)
-        self._match_pinyin(text, scores)
+        # A tier whose best score cannot reach the current top ``limit`` is skipped: the
+        # ranking is the same, and only the shown phrases are searched for its highlights.
+        later: list[str] = []
+        bar.refresh()
+        if bar.beats(PINYIN_MAX):
+            later += ["pinyin", "initials"]
+        else:
+            self._match_pinyin(text, scores, initials=False)
+            bar.refresh()
+            # One letter: the initials match exactly the phrases the spelled pinyin did, lower.
+            if len(text) == 1 or bar.beats(INITIALS_MAX):
+                later.append("initials")
+            else:
+                self._match_pinyin(text, scores, spelled=False)
+                bar.refresh()
         if len(text) >= 2:
-            self._match_text(text, scores)
+            if bar.beats(TEXT_MAX):
+                later.append("text")
+            else:
+                self._match_text(text, scores)
         # A buyer's message pasted whole matches no title as it stands: score its pieces.
         hanzi = sum(1 for char in text if is_han(char))
         if hanzi >= 2 and scores.count(allowed, at_least=TEXT) < limit:
@@ -286,6 +431,14 @@ class SearchIndex:
             ),
         )
         chosen = [-negative for _, negative in ranked]
+        if later:
+            within = sorted(chosen)
+            if "pinyin" in later:
+                self._match_pinyin(text, scores, initials=False, within=within)
+            if "initials" in later:
+                self._match_pinyin(text, scores, spelled=False, within=within)
+            if "text" in later:
+                self._match_text(text, scores, within=within)
         title_spans, text_spans = self._spans(scores, set(chosen))
         return [
             Hit(
@@ -297,6 +450,29 @@ class SearchIndex:
             )
             for (score, _), index in zip(ranked, chosen, strict=True)
         ]
+
+    def _everything(
+        self, allowed: Sequence[bool] | None, limit: int, bonus: Mapping[int, float]
+    ) -> list[int]:
+        """The empty query: the allowed phrases by bonus, then in book order (a stable sort of
+        all of them by bonus), without walking 100k phrases for the first ``limit``."""
+        count = len(self.phrases)
+
+        def shown(index: int) -> bool:
+            return 0 <= index < count and (allowed is None or allowed[index])
+
+        def by_bonus(index: int) -> tuple[float, int]:
+            return -bonus[index], index
+
+        lifted = sorted((i for i, value in bonus.items() if value > 0 and shown(i)), key=by_bonus)
+        order = lifted[:limit]
+        if len(order) < limit:
+            plain = (i for i in range(count) if (allowed is None or allowed[i]) and not bonus.get(i, 0.0))
+            order += islice(plain, limit - len(order))
+        if len(order) < limit:
+            sunk = sorted((i for i, value in bonus.items() if value < 0 and shown(i)), key=by_bonus)
+            order += sunk[: limit - len(order)]
+        return order
 
     def _spans(
         self, scores: _Scores, chosen: set[int]
@@ -344,22 +520,227 @@ class SearchIndex:
                 coverage = min(1.0, (end - start) / length)
                 offer(index, base + 100 * coverage + (20 if start == 0 else 0), reason)
 
-    def _match_keys(self, text: str, scores: _Scores) -> None:
+    def _scan_subject(
+        self,
+        joined: _Joined,
+        scores: _Scores,
+        needle: str | re.Pattern[str],
+        base: float,
+        reason: str,
+        tag: float,
+        *,
+        at_start: bool = False,
+        accept: bytearray | None = None,
+        owners: Sequence[array[int]] | None = None,
+    ) -> None:
+        """``_score_subject(find_each / search_each)`` over every phrase, fused into one loop:
+        at 100k replies the first letters typed match thousands of phrases each, and the
+        generators and calls per match cost more than the C scan itself. ``owners`` maps a
+        spelled offset to its subject character (the pinyin strings)."""
+        text = joined.text
+        starts = joined.starts
+        last = len(starts) - 1
+        end_of_text = len(text)
+        lengths = self._title_lengths
+        record = scores.subject.append
+        best = scores.best
+        reasons = scores.reason
+        get = best.get
+        literal = isinstance(needle, str)
+        if at_start and isinstance(needle, str) and len(needle) == 1 and joined is not self._initials:
+            # One character at the start: the phrases starting with it, listed at build time
+            # (the match is the first character of the subject, or of its first syllable).
+            table = self._first_chars[joined is self._pinyin]
+            for index in islice(table.get(needle, ()), MATCHES_PER_TIER):
+                record((index, 0, 1))
+                length = lengths[index]
+                if length <= 0:
+                    score, why = tag, "tag"
+                else:
+                    coverage = min(1.0, 1 / length)
+                    score, why = base + 100 * coverage + 20, reason
+                if score > get(index, -1.0):
+                    best[index] = score
+                    reasons[index] = why
+            return
+        if isinstance(needle, str) and joined is self._subjects and _is_latin(needle):
+            for index, local in self._latin_subjects.first_each(
+                needle, at_start=at_start, cap=MATCHES_PER_TIER
+            ):
+                local_end = local + len(needle)
+                record((index, local, local_end))
+                length = lengths[index]
+                if local >= length:
+                    score, why = tag, "tag"
+                else:
+                    coverage = min(1.0, (local_end - local) / length)
+                    score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
+                if score > get(index, -1.0):
+                    best[index] = score
+                    reasons[index] = why
+            return
+        if isinstance(needle, str) and not at_start:
+            self._scan_literal(joined, scores, needle, base, reason, tag, accept, owners)
+            return
+        match: re.Match[str] | None = None
+        if isinstance(needle, str):
+            find = text.find
+            size = len(needle)
+            skip = 1 if at_start else 0
+            target = SEPARATOR + needle if at_start else needle
+            position = find(target)
+        else:
+            search = needle.search
+            match = search(text)
+            position = match.start() if match is not None else -1
+        found = 0
+        while position != -1:
+            if literal:
+                start = position + skip
+                stop = start + size
+            else:
+                start = position
+                stop = match.end()  # type: ignore[union-attr]
+            if accept is not None and not accept[start]:
+                if literal:
+                    position = find(target, position + 1)
+                else:
+                    match = search(text, start + 1)
+                    position = match.start() if match is not None else -1
+                continue
+            index = bisect_right(starts, start) - 1
+            begin = starts[index]
+            local = start - begin
+            local_end = stop - begin
+            if owners is not None:
+                owner = owners[index]
+                local, local_end = owner[local], owner[local_end - 1] + 1
+            record((index, local, local_end))
+            length = lengths[index]
+            if local >= length:
+                score, why = tag, "tag"
+            else:
+                coverage = min(1.0, (local_end - local) / length)
+                score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = why
+            found += 1
+            if found >= MATCHES_PER_TIER:
+                return
+            after = starts[index + 1] if index < last else end_of_text
+            if literal:
+                position = find(target, after - skip if index < last else after)
+            else:
+                match = search(text, after)
+                position = match.start() if match is not None else -1
+
+    def _scan_literal(
+        self,
+        joined: _Joined,
+        scores: _Scores,
+        needle: str,
+        base: float,
+        reason: str,
+        tag: float,
+        accept: bytearray | None,
+        owners: Sequence[array[int]] | None,
+    ) -> None:
+        """_scan_subject for a plain string anywhere in the subject (the commonest case: every
+        latin keystroke's pinyin), with no branch per match that this case never takes."""
+        text = joined.text
+        starts = joined.starts
+        last = len(starts) - 1
+        lengths = self._title_lengths
+        record = scores.subject.append
+        best = scores.best
+        reasons = scores.reason
+        get = best.get
+        find = text.find
+        size = len(needle)
+        found = 0
+        index = 0
+        position = find(needle)
+        while position != -1:
+            if accept is not None and not accept[position]:
+                position = find(needle, position + 1)
+                continue
+            # Matches come in book order: search only from the last phrase on.
+            index = bisect_right(starts, position, index) - 1
+            local = position - starts[index]
+            if owners is None:
+                local_end = local + size
+            else:
+                owner = owners[index]
+                local, local_end = owner[local], owner[local + size - 1] + 1
+            record((index, local, local_end))
+            length = lengths[index]
+            if local >= length:
+                score, why = tag, "tag"
+            else:
+                coverage = (local_end - local) / length
+                score = base + 100 * (coverage if coverage < 1.0 else 1.0) + (20 if local == 0 else 0)
+                why = reason
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = why
+            found += 1
+            if found >= MATCHES_PER_TIER:
+                return
+            position = find(needle, starts[index + 1]) if index < last else -1
+
+    def _match_keys(self, text: str, scores: _Scores, bar: _Bar) -> None:
         for index in self._keys.get(text, ()):
             scores.offer(index, SHORTCUT_EXACT, "shortcut")
-        position = bisect_right(self._sorted_keys, text)
-        while position < len(self._sorted_keys) and self._sorted_keys[position].startswith(text):
-            key = self._sorted_keys[position]
-            for index in self._keys[key]:
-                scores.offer(index, SHORTCUT_PREFIX + 50 * len(text) / len(key), "shortcut")
-            position += 1
+        # Codes the query starts, shortest first (they score higher): once ``limit`` phrases
+        # score more than any longer code could, the rest are left (k → k1…k99999 at 100k).
+        for length in self._key_lengths:
+            if length <= len(text):
+                continue
+            bar.refresh()
+            if bar.beats(SHORTCUT_PREFIX + 50 * len(text) / length):
+                break
+            keys = self._keys_by_length[length]
+            position = bisect_right(keys, text)
+            while position < len(keys) and keys[position].startswith(text):
+                key = keys[position]
+                for index in self._keys[key]:
+                    scores.offer(index, SHORTCUT_PREFIX + 50 * len(text) / length, "shortcut")
+                position += 1
+
+    def _narrowed(self, tier: str, text: str) -> tuple[int, ...] | None:
+        """The phrases a tier found for an earlier query that ``text`` extends, when that scan
+        was complete (under the cap): a phrase holding ``text`` holds its start, so searching
+        these few phrases finds what a scan of all 100k would, in the same order."""
+        last = self._last_found.get(tier)
+        if last is not None and len(last[0]) >= 2 and text.startswith(last[0]):
+            return last[1]
+        return None
+
+    def _remember(self, tier: str, text: str, found: list[tuple[int, int, int]], mark: int) -> None:
+        """Keep the phrases a scan for ``text`` found (``found[mark:]``), if it was complete."""
+        if len(text) >= 2 and len(found) - mark < MATCHES_PER_TIER:
+            self._last_found[tier] = (text, tuple(entry[0] for entry in found[mark:]))
 
     def _match_subject(self, text: str, scores: _Scores) -> None:
-        # One character: titles that start with it, not every title holding it.
-        matches = self._subjects.find_each(text, at_start=len(text) == 1)
-        self._score_subject(scores, matches, TITLE, "title", TAG)
+        mark = len(scores.subject)
+        if (narrowed := self._narrowed("title", text)) is not None:
+            matches = self._subjects.find_each(text, within=narrowed)
+            self._score_subject(scores, matches, TITLE, "title", TAG)
+        else:
+            # One character: titles that start with it, not every title holding it.
+            self._scan_subject(self._subjects, scores, text, TITLE, "title", TAG, at_start=len(text) == 1)
+        self._remember("title", text, scores.subject, mark)
 
-    def _match_pinyin(self, text: str, scores: _Scores) -> None:
+    def _match_pinyin(
+        self,
+        text: str,
+        scores: _Scores,
+        *,
+        spelled: bool = True,
+        initials: bool = True,
+        within: Sequence[int] | None = None,
+    ) -> None:
         has_latin = any("a" <= char <= "z" for char in text)
         hanzi = sum(1 for char in text if is_han(char))
         if not has_latin and hanzi < 2:
@@ -371,28 +752,99 @@ class SearchIndex:
                 owner = owners[index]
                 yield index, owner[start], owner[end - 1] + 1
 
-        if hanzi:
-            spelled = self._pinyin.search_each(
-                _pinyin_pattern(text, initials_only=False), self._pinyin_boundaries
-            )
-        else:
-            spelled = self._pinyin.find_each(text, at_start=len(text) == 1, accept=self._pinyin_boundaries)
-        self._score_subject(scores, in_subject(spelled), PINYIN, "pinyin", TAG - 10)
-        if not has_latin:
+        if within is None:
+            if spelled:
+                mark = len(scores.subject)
+                if (narrowed := self._narrowed("pinyin", text)) is not None:
+                    self._match_pinyin(text, scores, initials=False, within=narrowed)
+                else:
+                    needle: str | re.Pattern[str] = (
+                        _pinyin_needle(text, initials_only=False) if hanzi else text
+                    )
+                    self._scan_subject(
+                        self._pinyin, scores, needle, PINYIN, "pinyin", TAG - 10,
+                        at_start=len(text) == 1 and not hanzi, accept=self._pinyin_boundaries,
+                        owners=owners,
+                    )
+                self._remember("pinyin", text, scores.subject, mark)
+            if has_latin and initials:
+                mark = len(scores.subject)
+                if (narrowed := self._narrowed("initials", text)) is not None:
+                    self._match_pinyin(text, scores, spelled=False, within=narrowed)
+                else:
+                    needle = _pinyin_needle(text, initials_only=True) if hanzi else text
+                    self._scan_subject(
+                        self._initials, scores, needle, INITIALS, "initials", TAG - 20,
+                        at_start=len(text) == 1 and not hanzi,
+                    )
+                self._remember("initials", text, scores.subject, mark)
+            return
+        if spelled:
+            if hanzi:
+                found = self._pinyin.search_each(
+                    _pinyin_pattern(text, initials_only=False), self._pinyin_boundaries, within
+                )
+            else:
+                found = self._pinyin.find_each(
+                    text, at_start=len(text) == 1, accept=self._pinyin_boundaries, within=within
+                )
+            self._score_subject(scores, in_subject(found), PINYIN, "pinyin", TAG - 10)
+        if not has_latin or not initials:
             return
         if hanzi:
-            short = self._initials.search_each(_pinyin_pattern(text, initials_only=True))
+            short = self._initials.search_each(_pinyin_pattern(text, initials_only=True), within=within)
         else:
-            short = self._initials.find_each(text, at_start=len(text) == 1)
+            short = self._initials.find_each(text, at_start=len(text) == 1, within=within)
         self._score_subject(scores, short, INITIALS, "initials", TAG - 20)
 
-    def _match_text(self, text: str, scores: _Scores) -> None:
+    def _match_text(self, text: str, scores: _Scores, within: Sequence[int] | None = None) -> None:
         score = TEXT + min(50.0, 10.0 * len(text))
         record = scores.text.append
         offer = scores.offer
-        for match in islice(self._texts.find_each(text), MATCHES_PER_TIER):
+        if within is None:
+            mark = len(scores.text)
+            if (narrowed := self._narrowed("text", text)) is not None:
+                self._match_text(text, scores, within=narrowed)
+            else:
+                self._scan_text(text, scores, score)
+            self._remember("text", text, scores.text, mark)
+            return
+        for match in islice(self._texts.find_each(text, within=within), MATCHES_PER_TIER):
             record(match)
             offer(match[0], score, "text")
+
+    def _scan_text(self, text: str, scores: _Scores, score: float) -> None:
+        """The text tier over every phrase in one loop (see _scan_subject)."""
+        joined = self._texts.text
+        starts = self._texts.starts
+        last = len(starts) - 1
+        end_of_text = len(joined)
+        find = joined.find
+        size = len(text)
+        record = scores.text.append
+        best = scores.best
+        reasons = scores.reason
+        get = best.get
+        if _is_latin(text):
+            for index, local in self._latin_texts.first_each(text, cap=MATCHES_PER_TIER):
+                record((index, local, local + size))
+                if score > get(index, -1.0):
+                    best[index] = score
+                    reasons[index] = "text"
+            return
+        found = 0
+        position = find(text)
+        while position != -1:
+            index = bisect_right(starts, position) - 1
+            local = position - starts[index]
+            record((index, local, local + size))
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = "text"
+            found += 1
+            if found >= MATCHES_PER_TIER:
+                return
+            position = find(text, starts[index + 1] if index < last else end_of_text)
 
     def _postings(self, word: str) -> tuple[frozenset[int], frozenset[int], frozenset[int]] | int:
         """Phrases whose title / tags / text hold ``word``, or, for a word in more phrases than
@@ -624,6 +1076,16 @@ class SearchIndex:
         self._sound_cache[window] = result
         return result
 
+    def _holding(self, joined: _Joined, gram: str) -> tuple[int, ...]:
+        """The fuzzy pool of one piece; cached, since each keystroke of a typo adds one piece
+        and the others were scanned for the keystrokes before (a scan of 100k titles each)."""
+        key = (joined is self._pinyin, gram)
+        if (found := self._pool_cache.get(key)) is None:
+            if len(self._pool_cache) > _POSTING_CACHE_SIZE:
+                self._pool_cache.clear()
+            found = self._pool_cache[key] = _first_owners(joined, gram, _FUZZY_POOL_PER_PIECE)
+        return found
+
     def _match_fuzzy(self, text: str, scores: _Scores, limit: int) -> None:
         """Typos: rapidfuzz over the phrases sharing a piece (three letters of pinyin, two
         characters) with the query, not over every phrase, which costs ~40 ms at 100k."""
@@ -635,8 +1097,7 @@ class SearchIndex:
         )
         pool: set[int] = set()
         for start in range(len(text) - size + 1):
-            gram = text[start : start + size]
-            pool.update(index for index, _, _ in islice(joined.find_each(gram), _FUZZY_POOL_PER_PIECE))
+            pool.update(self._holding(joined, text[start : start + size]))
         candidates = sorted(pool)
         cutoff = 75 if latin else 65
         for _choice, similarity, position in process.extract(
@@ -647,6 +1108,67 @@ class SearchIndex:
             limit=limit * 2,
         ):
             scores.offer(candidates[position], FUZZY + similarity, "fuzzy")
+
+
+class _Bar:
+    """The ranking key (score + bonus) a phrase must beat to enter the top ``limit`` among the
+    allowed phrases found so far: a tier whose best cannot beat it, even with the largest
+    bonus, cannot change the ranking. Worked out again only on ``refresh``."""
+
+    __slots__ = ("_allowed", "_bonus", "_limit", "_most", "_scores", "value")
+
+    def __init__(
+        self, scores: _Scores, allowed: Sequence[bool] | None, bonus: Mapping[int, float], limit: int
+    ) -> None:
+        self._scores = scores
+        self._allowed = allowed
+        self._bonus = bonus
+        self._limit = limit
+        self._most = max(0.0, max(bonus.values(), default=0.0))  # a phrase without one has 0
+        self.value = -math.inf
+
+    def refresh(self) -> None:
+        best = self._scores.best
+        if len(best) < self._limit or self._limit <= 0:
+            return
+        allowed, bonus = self._allowed, self._bonus
+        if allowed is None and not bonus:
+            keys = heapq.nlargest(self._limit, best.values())
+        else:
+            get = bonus.get
+            keys = heapq.nlargest(
+                self._limit,
+                (
+                    score + get(index, 0.0)
+                    for index, score in best.items()
+                    if allowed is None or allowed[index]
+                ),
+            )
+        if len(keys) == self._limit:
+            self.value = keys[-1]
+
+    def beats(self, score: float) -> bool:
+        """Whether every one of the top ``limit`` outranks any phrase scored ``score``."""
+        return self.value > score + self._most
+
+
+def _is_latin(needle: str) -> bool:
+    return bool(needle) and needle.isascii() and _LATIN_RUN.fullmatch(needle) is not None
+
+
+def _first_owners(joined: _Joined, needle: str, cap: int) -> tuple[int, ...]:
+    """The first ``cap`` phrases (book order) whose string holds ``needle``."""
+    text = joined.text
+    starts = joined.starts
+    last = len(starts) - 1
+    find = text.find
+    found: list[int] = []
+    position = find(needle)
+    while position != -1 and len(found) < cap:
+        index = bisect_right(starts, position) - 1
+        found.append(index)
+        position = find(needle, starts[index + 1] if index < last else len(text))
+    return tuple(found)
 
 
 class _Scores:
@@ -735,6 +1257,20 @@ def _pinyin_pattern(text: str, *, initials_only: bool) -> re.Pattern[str]:
             _PATTERNS.clear()
         _PATTERNS[key] = pattern
     return pattern
+
+
+def _pinyin_needle(text: str, *, initials_only: bool) -> str | re.Pattern[str]:
+    """The plain string _pinyin_pattern stands for when every character has one reading (退h
+    → tuih): a string scan finds the same matches several times faster than the regex."""
+    pieces: list[str] = []
+    for char in text:
+        options = readings(char)
+        if initials_only and options:
+            options = tuple(dict.fromkeys(option[0] for option in options))
+        if len(options) > 1:
+            return _pinyin_pattern(text, initials_only=initials_only)
+        pieces.append(options[0] if options else char)
+    return "".join(pieces)
 
 
 def _merge(spans: list[Span]) -> tuple[Span, ...]:
