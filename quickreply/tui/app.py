@@ -29,7 +29,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from .. import clipboard, store
+from .. import clipboard
 from ..clipwatch import ClipboardWatch, KnownReplies
 from ..library import Library, load
 from ..locations import default_phrasebook_dirs, team_folder
@@ -37,7 +37,6 @@ from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..remembered import remember_shop, remembered_shop
 from ..rules import SendCheck, load_rules
 from ..sanitize import visible
-from ..search import Hit
 from ..textdiff import Piece, change_pieces
 from ..usage import LastUsedTexts, UsageLog, mask_digits
 from ..usage import default_path as default_usage_path
@@ -63,6 +62,7 @@ from .widgets.status_bar import cutoff_note
 
 if TYPE_CHECKING:  # imported where used, off the path to the first frame (start-up time)
     from ..learned import LearnedAnswers
+    from ..search import Hit
 
 # Chinese text over other widgets (toasts, dialogs) lost characters in Textual's compositor.
 install_wide_char_fix()
@@ -305,6 +305,8 @@ class QuickReplyApp(App[None]):
     # --- search -----------------------------------------------------------------------------------
 
     def search(self, query: str, stage: Stage | None, limit: int) -> list[Hit]:
+        if not self.library.phrases:  # the books still loading: no index to build (nor import)
+            return []
         return self.library.search(
             query, stage=stage, limit=limit, usage=self.popularity, learned=self.learned
         )
@@ -773,6 +775,8 @@ def make_app(
             notes.append(Problem(default_usage_path(), 1, message, Severity.WARNING, "usage"))
 
     def loaded() -> Library:
+        from .. import store  # tomlkit and the book writer: in the loading thread, not before the first frame
+
         library = load(*(directories or []), clock=clock)
         library.problems.extend(notes)
         for directory in library.directories:

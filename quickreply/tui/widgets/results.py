@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.content import Content
@@ -14,8 +15,10 @@ from textual.widgets.option_list import Option
 
 from ...library import LEARNED
 from ...model import Stage
-from ...search import Hit
 from ..strings import T
+
+if TYPE_CHECKING:  # the search index's modules load after the first frame (start-up time)
+    from ...search import Hit
 
 STAGE_STYLES = {
     Stage.PRE_SALE: "bold $text-success",
