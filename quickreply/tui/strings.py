@@ -20,10 +20,11 @@ class _Texts:
     replace them (English); read-only. Not a frozen dataclass: dataclass() compiles an __init__
     of some 300 parameters at every start, about 20 ms before the first frame."""
 
-    def __init__(self, **texts: str) -> None:
+    def __init__(self, **texts: object) -> None:
         cls = type(self)
+        fields = {name for base in cls.__mro__ for name in vars(base).get("__annotations__", {})}
         for name, text in texts.items():
-            if name.startswith("_") or not isinstance(getattr(cls, name, None), str):
+            if name not in fields:  # a misspelt English field: an error at import, not Chinese text
                 raise TypeError(f"{cls.__name__} has no string {name!r}")
             object.__setattr__(self, name, text)
 
