@@ -6,6 +6,7 @@ import argparse
 import csv
 import datetime as dt
 import errno
+import gc
 import os
 import sqlite3
 import sys
@@ -860,6 +861,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     # Deferred: Textual takes a while to import and only this command needs it.
     from .tui.app import make_app
 
+    # What the imports built lives as long as the process: a full collection walking it took
+    # ~30 ms before the first frame (and again now and then while typing).
+    gc.freeze()
     directories = [Path(d) for d in args.dir or []]
     if args.shop is not None and args.shop not in _shop_names(directories):
         # Refused before the screen opens; the books load after it does (deferred below).
