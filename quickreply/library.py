@@ -6,22 +6,24 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, schema
-from .books import load_dirs
+from . import schema
 from .calendar import clock_time
 from .locations import default_phrasebook_dirs, personal_folder, team_folder
 from .model import Book, Phrase, Problem, Severity, Shop, Stage
 from .placeholders import Placeholders, load_placeholders
 from .sanitize import clean_text
-from .search import Hit, SearchIndex
 from .template import Filled, MissingValuesError, Template, builtin_values, parse, preview, render
 
 if TYPE_CHECKING:
+    from . import cache
+    from .books import load_dirs
     from .learned import LearnedAnswers
+    from .search import Hit, SearchIndex
 
 Clock = Callable[[], dt.datetime]
 LEARNED = "learned"
@@ -29,6 +31,30 @@ LEARNED = "learned"
 USAGE_WEIGHT = 10.0
 """At most this many points for a reply used often and lately: enough to reorder matches of
 about the same quality (the same tier, similar coverage), never to jump a tier."""
+
+# Imported on first use, not with this module: the app builds an empty Library before its first
+# frame, and the search index, the cache and the book reader (rapidfuzz, pypinyin, tomlkit …)
+# would cost a third of the start-up; the books load in a background thread that imports them.
+_HEAVY = {"cache": ("cache", None), "load_dirs": ("books", "load_dirs"),
+          "Hit": ("search", "Hit"), "SearchIndex": ("search", "SearchIndex")}
+
+
+def __getattr__(name: str) -> object:  # PEP 562: library.SearchIndex and the like, on demand
+    if name not in _HEAVY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home, attribute = _HEAVY[name]
+    module = importlib.import_module(f".{home}", __package__)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def _heavy() -> None:
+    """Bind the lazily imported names for the functions below (kept when already bound: tests
+    replace library.SearchIndex and library.load_dirs)."""
+    for name in _HEAVY:
+        if name not in globals():
+            __getattr__(name)
 
 
 class Library:
@@ -90,6 +116,7 @@ class Library:
     def index(self) -> SearchIndex:
         """Built by load(), or on the first search when load(search_index=False): `check`
         never searches, and at 100k replies the index costs seconds and hundreds of MB."""
+        _heavy()
         index = SearchIndex(self.phrases, *self._index_input)
         gc.freeze()  # long-lived objects: keep full collections from walking them (see load)
         return index
@@ -153,6 +180,7 @@ class Library:
         """Put the learned replies first. Each gets reason ``learned`` except search's own top
         hit, which keeps its reason: so the first hit not marked learned is always what search
         alone ranks first (the app compares the copied reply with it)."""
+        _heavy()
         wanted = [
             pid
             for pid in ids
@@ -308,6 +336,7 @@ def load(*directories: str | Path, clock: Clock | None = None, search_index: boo
     """Load phrasebook directories (none given: the default resolution, see locations.py).
     ``search_index=False``: the index is built on the first search instead (`check` never
     searches)."""
+    _heavy()
     paths = [Path(d).expanduser() for d in directories] or default_phrasebook_dirs()
     # Personal only beside the team folder: alone, the same folder is just the agent's books.
     team, personal = team_folder(), personal_folder()

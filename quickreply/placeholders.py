@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .books import read_toml
 from .labels import chinese_name, placeholder_label
 from .model import Phrase, Problem, Severity
 from .sanitize import clean_line
@@ -273,6 +272,8 @@ def _check_table(
 
 def read_placeholders(path: Path) -> tuple[dict[str, tuple[dict[str, Any], int]], list[Problem]]:
     """One placeholders.toml: each valid name's valid keys with its line, and the findings."""
+    from .books import read_toml  # here: the app builds Placeholders() before its books load
+
     data, raw, problem = read_toml(path)
     if data is None:
         return {}, [problem] if problem else []

@@ -17,16 +17,18 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # Team patterns run through `regex` with a time limit, not `re`: `re` backtracks without
 # bound ((a|aa)+$ on 40 a's never ends, and the heuristic below cannot see every such
 # pattern). google-re2 would be linear, but it has no lookaround, and the bundled rules need
 # it to spare near misses: (?<!不)转账 is fine in 不支持转账, a phone number is not part of a
 # longer digit run. `regex` reads re's syntax the same way and stops at PATTERN_TIMEOUT.
-import regex
+# Imported where used (here: types only): SendCheck([]) is built before the app's first frame,
+# and regex and the book reader are not needed for it.
+if TYPE_CHECKING:
+    import regex
 
-from .books import clean_words, read_shops, read_toml, table_lines
 from .locations import bundled_data, bundled_phrasebooks
 from .model import Phrase, Problem, Severity, Shop
 from .template import is_builtin, parse
@@ -96,6 +98,8 @@ class Rule:
 
 def compile_pattern(pattern: str) -> regex.Pattern[str] | str:
     """The compiled pattern, or why it cannot be used (in Chinese)."""
+    import regex
+
     try:
         compiled: regex.Pattern[str] = regex.compile(pattern)
     except (regex.error, ValueError, TypeError, OverflowError, RecursionError) as error:
@@ -106,6 +110,8 @@ def compile_pattern(pattern: str) -> regex.Pattern[str] | str:
 
 
 def _parse_rule(path: Path, table: object, line: int = 1) -> Rule | Problem:
+    from .books import clean_words
+
     if not isinstance(table, dict):
         return Problem(path, line, "[[rule]] 必须是表", code="schema")
     rule_id = table.get("id")
@@ -178,6 +184,8 @@ def nested_repeat(pattern: str) -> bool:
 
 
 def read_rules(path: Path) -> tuple[list[Rule], list[Problem]]:
+    from .books import read_toml, table_lines
+
     data, raw, problem = read_toml(path)
     if data is None:
         return [], [problem] if problem else []
@@ -333,6 +341,8 @@ class SendCheck:
 @functools.cache
 def _bundled_shop_names() -> frozenset[str]:
     """The values the bundled shops.toml sets: the names a team knows to be per-shop."""
+    from .books import read_shops
+
     shops, _problems = read_shops(bundled_phrasebooks() / "shops.toml")
     return frozenset(name for shop in shops for name in shop.values)
 
@@ -569,6 +579,8 @@ class RuleGate:
         """The gate over the rules still running: a rule stopped for a runaway pattern leaves
         it, or every later reply would wait PATTERN_TIMEOUT for it in the gate."""
         rules = [rule for rule in self.rules if not rule.stopped]
+        if rules:  # only then: the app builds SendCheck([]) before its first frame
+            import regex
         self.outside: list[Rule] = []
         members: list[str] = []
         fields: set[str] = set()
@@ -637,7 +649,14 @@ _PROMISES = (
     # 每天发货截止时间是下午4点
     rf"发货截[止至](?:时间)?(?:是|为|到|在)?{_CLOCK}",
 )
-_PROMISE_PATTERNS = tuple(re.compile(pattern) for pattern in _PROMISES)
+
+
+@functools.cache
+def _promise_patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on first use, not at import (~10 ms before the app's first frame otherwise)."""
+    return tuple(re.compile(pattern) for pattern in _PROMISES)
+
+
 _MAY_PROMISE = re.compile(rf"[\d{_CN_NUMBER}](?:[点點时]|[:：][0-5]\d)")
 """Every promise writes a clock hour and ships: replies without both (most) skip the patterns."""
 _SHIPS_AT_ALL = re.compile(r"发|寄出|出库")
@@ -699,7 +718,7 @@ def promised_cutoffs(text: str) -> list[WrittenCutoff]:
     found: list[WrittenCutoff] = []
     if not may_promise(text):
         return found
-    for pattern in _PROMISE_PATTERNS:
+    for pattern in _promise_patterns():
         for match in pattern.finditer(text):
             minute = match["minute"] or match["minutes"]
             times = _clock_times(match["period"], match["hour"], minute, match["half"] is not None)

@@ -29,7 +29,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from .. import clipboard, store
+from .. import clipboard
 from ..clipwatch import ClipboardWatch, KnownReplies
 from ..library import Library, load
 from ..locations import default_phrasebook_dirs, team_folder
@@ -37,7 +37,6 @@ from ..model import Phrase, Problem, Severity, Shop, Stage
 from ..remembered import remember_shop, remembered_shop
 from ..rules import SendCheck, load_rules
 from ..sanitize import visible
-from ..search import Hit
 from ..textdiff import Piece, change_pieces
 from ..usage import LastUsedTexts, UsageLog, mask_digits
 from ..usage import default_path as default_usage_path
@@ -63,6 +62,7 @@ from .widgets.status_bar import cutoff_note
 
 if TYPE_CHECKING:  # imported where used, off the path to the first frame (start-up time)
     from ..learned import LearnedAnswers
+    from ..search import Hit
 
 # Chinese text over other widgets (toasts, dialogs) lost characters in Textual's compositor.
 install_wide_char_fix()
@@ -74,30 +74,36 @@ TEAM_PULL_INTERVAL = 180.0  # seconds between pulls of the team folder (quickrep
 CLIPBOARD_POLL_INTERVAL = 0.2  # seconds between looks at the clipboard: ≤ 0.5 s to a query
 
 
-class ShopCommands(Provider):
-    """The 切换店铺 commands of the command palette. Textual's system commands read their titles as
-    markup (``店[@click=app.quit]点我[/]`` showed as 店点我 and held a live action), so shop
-    names are offered here as plain :class:`Content`, through the output boundary."""
+class PaletteCommands(Provider):
+    """Every command of the palette, from one provider: the 切换店铺 commands, then the app's own
+    (system_commands). One provider, because the palette takes its providers as a set and
+    shows each one's hits as they arrive: with two, their order changed from start to start.
+    Textual's system commands read their titles as markup (``店[@click=app.quit]点我[/]``
+    showed as 店点我 and held a live action), so every title here is plain :class:`Content`,
+    shop names through the output boundary."""
 
-    def _commands(self) -> Iterator[tuple[str, Callable[[], None]]]:
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         app = self.app
         assert isinstance(app, QuickReplyApp)
         for shop in app.library.shops:
-            yield visible(T.command_shop.format(name=shop.name)), partial(app.switch_shop, shop)
+            title = visible(T.command_shop.format(name=shop.name))
+            yield title, T.command_shop_help, partial(app.switch_shop, shop)
+        for command in app.get_system_commands(self.screen):
+            yield command.title, command.help, command.callback
 
     async def discover(self) -> Hits:
-        for title, switch in self._commands():
-            yield DiscoveryHit(Content(title), switch, text=title, help=T.command_shop_help)
+        for title, help_text, run in self._commands():
+            yield DiscoveryHit(Content(title), run, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, switch in self._commands():
+        for title, help_text, run in self._commands():
             score, offsets = matcher.fuzzy_search.match(matcher.query, title)
             if score > 0:
                 shown = Content(title)
                 for offset in offsets:
                     shown = shown.stylize(matcher.match_style, offset, offset + 1)
-                yield PaletteHit(score, shown, switch, text=title, help=T.command_shop_help)
+                yield PaletteHit(score, shown, run, text=title, help=help_text)
 
 
 class QuickReplyApp(App[None]):
@@ -122,7 +128,7 @@ class QuickReplyApp(App[None]):
         ),
     ]
 
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ShopCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteCommands}
 
     # The state screens follow (self.watch(self.app, ...)) or hear about (tui/messages.py).
     library: var[Library] = var(lambda: Library([], [], [], [], []), init=False)
@@ -305,6 +311,8 @@ class QuickReplyApp(App[None]):
     # --- search -----------------------------------------------------------------------------------
 
     def search(self, query: str, stage: Stage | None, limit: int) -> list[Hit]:
+        if not self.library.phrases:  # the books still loading: no index to build (nor import)
+            return []
         return self.library.search(
             query, stage=stage, limit=limit, usage=self.popularity, learned=self.learned
         )
@@ -773,6 +781,8 @@ def make_app(
             notes.append(Problem(default_usage_path(), 1, message, Severity.WARNING, "usage"))
 
     def loaded() -> Library:
+        from .. import store  # tomlkit and the book writer: in the loading thread, not before the first frame
+
         library = load(*(directories or []), clock=clock)
         library.problems.extend(notes)
         for directory in library.directories:

@@ -2,7 +2,7 @@
 Chinese titles (主题、退出、截图…) and this app's own (问题、编辑、统计、监听剪贴板).
 
 Titles are fixed strings from strings.py (the palette reads system command titles as markup;
-nothing from a file goes in here: shop names come through ShopCommands as plain Content).
+nothing from a file goes in here: shop names come through PaletteCommands as plain Content).
 """
 
 from __future__ import annotations

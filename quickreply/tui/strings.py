@@ -6,7 +6,6 @@ Use ``T.name`` in UI code. ``QUICKREPLY_LANG=en`` switches to English.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 # Placeholder names in Chinese live in the core (handbook exports use them too); re-exported.
 from ..labels import PLACEHOLDER_LABELS as PLACEHOLDER_LABELS
@@ -16,8 +15,27 @@ from ..sanitize import visible
 from ..stats import ReportText
 
 
-@dataclass(frozen=True)
-class Strings:
+class _Texts:
+    """A set of UI strings: the class attributes are the defaults (Chinese), keyword arguments
+    replace them (English); read-only. Not a frozen dataclass: dataclass() compiles an __init__
+    of some 300 parameters at every start, about 20 ms before the first frame."""
+
+    def __init__(self, **texts: object) -> None:
+        cls = type(self)
+        fields = {name for base in cls.__mro__ for name in vars(base).get("__annotations__", {})}
+        for name, text in texts.items():
+            if name not in fields:  # a misspelt English field: an error at import, not Chinese text
+                raise TypeError(f"{cls.__name__} has no string {name!r}")
+            object.__setattr__(self, name, text)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+
+class Strings(_Texts):
     app_title: str = "快捷回复"
     search_placeholder: str = "输入关键词、拼音、首字母或快捷编码…（粘贴买家原话也行）"
     all_stages: str = "全部"
@@ -557,8 +575,7 @@ def stage_name(stage: Stage | None) -> str:
     return names[stage]
 
 
-@dataclass(frozen=True)
-class MergeStrings:
+class MergeStrings(_Texts):
     """The editor when a colleague saved the same book first (see quickreply.merge)."""
 
     title: str = "《{book}》（{file}）在你打开后被同事改过"

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, Tabs
 
 from quickreply.clipboard import CopyMethod
-from quickreply.tui.app import ShopCommands
+from quickreply.tui.app import PaletteCommands
 from quickreply.tui.screens.fill import FillForm
 from quickreply.tui.screens.help import HelpScreen
 from quickreply.tui.screens.manual_copy import ManualCopyScreen
@@ -162,7 +162,7 @@ async def test_shop_switch_updates_header_and_preview(make: AppFactory, books_co
         assert app.shop.name == "二号店"
         assert "二号店" in preview_text(app) and "二号店" in status_text(app)
         assert "已过 12:00，明天发" in status_text(app)  # the clock is 14:32
-        commands = [hit.text async for hit in ShopCommands(app.screen).discover()]
+        commands = [hit.text async for hit in PaletteCommands(app.screen).discover()]
         assert "切换店铺：青禾家居旗舰店" in commands
 
 

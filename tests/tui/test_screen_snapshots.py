@@ -136,7 +136,19 @@ def test_manual_copy(snap_compare, size, theme) -> None:
 @every_size_and_theme
 def test_palette(snap_compare, size, theme) -> None:
     """Ctrl+P: the command palette in Chinese (切换店铺, 主题, 显示快捷键 …)."""
-    assert snap_compare(app(), run_before=themed(theme, "ctrl+p"), terminal_size=size)
+    from textual.command import CommandList
+
+    async def listed(pilot) -> None:
+        # The commands arrive from the providers asynchronously: wait until every one is in.
+        counts: list[int] = []
+        for _ in range(100):  # a bound against a hang, not a speed test
+            await pilot.pause(0.05)
+            counts.append(pilot.app.screen.query_one(CommandList).option_count)
+            if len(counts) > 5 and counts[-1] > 0 and len(set(counts[-5:])) == 1:
+                break
+        pilot.app.screen.query_one(CommandList).highlighted = 0
+
+    assert snap_compare(app(), run_before=themed(theme, "ctrl+p", then=listed), terminal_size=size)
 
 
 @every_size_and_theme
@@ -163,8 +175,10 @@ def test_quit_with_unsaved_edits(snap_compare, size, theme, books_copy: Path) ->
 
 
 @every_size_and_theme
-def test_shops(snap_compare, size, theme, books_copy: Path) -> None:
-    """F11 in the editor: shops.toml in an editor with its checks."""
+def test_shops(snap_compare, size, theme, books_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """F11 in the editor: shops.toml in an editor with its checks (the title names the file
+    from the current folder: the test runs in the books' folder, whose path differs per run)."""
+    monkeypatch.chdir(books_copy)
     assert snap_compare(
         app(books_copy, start_in_editor=True), run_before=themed(theme, "f11"), terminal_size=size
     )

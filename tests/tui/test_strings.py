@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import os
 import re
 import string
@@ -92,15 +91,27 @@ def placeholders(text: str) -> set[str]:
 )
 def test_english_set_is_complete(chinese: object, english: object) -> None:
     problems = []
-    for field in dataclasses.fields(chinese):  # type: ignore[arg-type]
-        zh, en = getattr(chinese, field.name), getattr(english, field.name)
+    # Every annotated attribute: ReportText is a dataclass, Strings and MergeStrings plain classes.
+    names = list(type(chinese).__annotations__)
+    assert len(names) > 5  # the scan sees the fields
+    for name in names:
+        zh, en = getattr(chinese, name), getattr(english, name)
         if not en.strip():
-            problems.append(f"{field.name}: empty in English")
+            problems.append(f"{name}: empty in English")
         elif HAN.search(en):
-            problems.append(f"{field.name}: English still holds Chinese: {en!r}")
+            problems.append(f"{name}: English still holds Chinese: {en!r}")
         if placeholders(zh) != placeholders(en):
-            problems.append(f"{field.name}: placeholders {placeholders(zh)} ≠ {placeholders(en)}")
+            problems.append(f"{name}: placeholders {placeholders(zh)} ≠ {placeholders(en)}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_string_set_takes_only_its_own_names_and_is_read_only() -> None:
+    assert Strings(key_help="Hilfe").key_help == "Hilfe"
+    assert Strings().key_help == "帮助"  # the default: the English above changed no other set
+    with pytest.raises(TypeError, match="key_hepl"):
+        Strings(key_hepl="typo")  # a misspelt English field fails at import, not silently
+    with pytest.raises(AttributeError):
+        ENGLISH.key_help = "changed"  # type: ignore[misc]
 
 
 def test_chinese_is_the_default_and_english_is_chosen_by_quickreply_lang() -> None:

@@ -61,8 +61,10 @@ def test_regression_nested_repeat_rule_cannot_hang_the_check() -> None:
     uses (skipping the nested-repeat refusal, which catches this one), it ends."""
     code = (
         "from quickreply import rules\n"
-        "engine = getattr(rules, 'regex', rules.re)  # before the fix: re\n"
-        "rule = rules.Rule('team', rules.Severity.ERROR, 'm', pattern=engine.compile('(a+)+$'))\n"
+        "rules.nested_repeat = lambda pattern: False  # the refusal skipped: the engine alone\n"
+        "pattern = rules.compile_pattern('(a+)+$')  # regex imported where used (start-up time)\n"
+        "assert not isinstance(pattern, str), pattern\n"
+        "rule = rules.Rule('team', rules.Severity.ERROR, 'm', pattern=pattern)\n"
         f"print(list(rule.matches({EVIL_REPLY!r})))\n"
     )
     assert run_python(code) == "[]\n"

@@ -6,7 +6,7 @@ preview says why, and Enter asks once before copying it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +20,6 @@ from ... import clipboard
 from ...library import LEARNED
 from ...model import Phrase, Stage
 from ...sanitize import visible
-from ...search import Hit
 from ...template import MalformedTemplateError
 from ...usage import is_wording
 from ..context import QuickReply
@@ -41,7 +40,9 @@ from ..widgets.search_box import SearchBox
 from ..widgets.status_bar import StatusBar
 from .fill import FillForm
 from .guard import CopyGuardScreen
-from .manual_copy import ManualCopyScreen
+
+if TYPE_CHECKING:  # the search index's modules load after the first frame (start-up time)
+    from ...search import Hit
 
 STAGES: list[Stage | None] = [None, Stage.PRE_SALE, Stage.IN_SALE, Stage.AFTER_SALE]
 RESULT_LIMIT = 20
@@ -199,6 +200,8 @@ class SearchScreen(Screen[None]):
         elif method is clipboard.CopyMethod.TERMINAL:
             self.notify(T.copied_terminal, markup=False, timeout=4)
         else:
+            from .manual_copy import ManualCopyScreen  # TextArea: rarely needed, not before the first frame
+
             self.app.push_screen(ManualCopyScreen(event.text, event.result.detail))
 
     def _shops_note(self, *, kept: bool) -> str:

@@ -20,6 +20,14 @@ from ...sanitize import escape_in_quoted, visible, visible_path
 from ..strings import T
 
 
+def short(path: Path) -> Path:
+    """The path from the current folder when the file is under it (the title fits at 80×24)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
+
+
 class ShopsScreen(ModalScreen[bool]):
     """Returns True when shops.toml was saved."""
 
@@ -40,7 +48,8 @@ class ShopsScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shops-dialog"):
-            yield Label(Content(T.shops_title.format(path=visible_path(self.path))), classes="dialog-title")
+            title = T.shops_title.format(path=visible_path(short(self.path)))
+            yield Label(Content(title), classes="dialog-title")
             # TextArea sends what it holds to the terminal as it is: a raw ESC or U+202E in the
             # file is shown as its TOML escape (the same value inside a "string").
             yield TextArea(escape_in_quoted(self.original, toml=True), id="shops-text")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.cache import LRUCache
@@ -24,8 +24,10 @@ from textual.visual import Visual
 from ...library import LEARNED
 from ...model import Stage
 from ...sanitize import visible
-from ...search import Hit
 from ..strings import T, stage_name
+
+if TYPE_CHECKING:  # the search index's modules load after the first frame (start-up time)
+    from ...search import Hit
 
 STAGE_STYLES = {
     Stage.PRE_SALE: "bold $text-success",
