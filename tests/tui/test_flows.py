@@ -146,6 +146,27 @@ async def test_stage_filter_cycles(make: AppFactory) -> None:
         assert app.main.stage is not None and app.main.stage.label == "售后"
 
 
+async def test_regression_two_tabs_in_one_burst_settle_on_the_second_stage(make: AppFactory) -> None:
+    """Was: Tab Tab arriving together (one read from the terminal) set 售前 then 售中 before
+    the first TabActivated came back; handling it set 售前 again, and the two stages chased
+    each other for ever at 100 % CPU, eating and reordering keys."""
+    from textual import events
+
+    app = make()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        changes: list[object] = []
+        app.main.watch(app, "stage", lambda stage: changes.append(stage), init=False)
+        for _ in range(2):  # posted together, no pause between: as a terminal delivers a burst
+            app.post_message(events.Key("tab", "\t"))
+        await pilot.pause(0.3)
+        settled = len(changes)
+        await pilot.pause(0.3)
+        assert len(changes) == settled <= 2, changes  # nothing still changing
+        assert app.main.stage is not None and app.main.stage.label == "售中"
+        assert app.main.query_one(Tabs).active == "stage-in-sale"
+
+
 async def test_shop_switch_updates_header_and_preview(make: AppFactory, books_copy: Path) -> None:
     shops = books_copy / "shops.toml"
     shops.write_text(

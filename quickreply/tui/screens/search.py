@@ -312,7 +312,12 @@ class SearchScreen(Screen[None]):
 
     @on(Tabs.TabActivated, "#stages")
     def stage_clicked(self, event: Tabs.TabActivated) -> None:
-        index = [tab.id for tab in self.query_one("#stages", Tabs).query(Tab)].index(event.tab.id)
+        tabs = self.query_one("#stages", Tabs)
+        if event.tab.id != tabs.active:
+            # Stale: two Tabs in one burst set 售前 then 售中 before the first message came;
+            # taking it back to 售前 would set the tab again and ping-pong for ever (100 % CPU).
+            return
+        index = [tab.id for tab in tabs.query(Tab)].index(event.tab.id)
         self.quick.stage = STAGES[index]  # the app's state: _stage_changed follows it
         self.box.focus()
 
