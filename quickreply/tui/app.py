@@ -567,7 +567,9 @@ class QuickReplyApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             # The keys of the screen in use (search or editor), then the app's own.
             screen_keys = [b for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
-            app_keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
+            app_keys = [
+                b for b in self.BINDINGS if isinstance(b, Binding) and self.check_action(b.action, ())
+            ]  # not F3 编辑 in the editor itself
             self.push_screen(HelpScreen([*screen_keys, *app_keys]))
 
     async def action_quit(self) -> None:

@@ -6,6 +6,7 @@ Use ``T.name`` in UI code. ``QUICKREPLY_LANG=en`` switches to English.
 from __future__ import annotations
 
 import os
+import re
 
 # Placeholder names in Chinese live in the core (handbook exports use them too); re-exported.
 from ..labels import PLACEHOLDER_LABELS as PLACEHOLDER_LABELS
@@ -201,7 +202,9 @@ class Strings(_Texts):
     quit_how: str = "按 {key} 退出快捷回复"
     quit_how_title: str = "要退出吗？"
     # --- state ---
-    load_failed_in: str = "{files}：{count} 个载入错误，出错的部分没有载入（F2 查看）"
+    load_failed_in: str = "{files}：{count}个载入错误，出错的部分没有载入（F2 查看）"
+    shop_loading: str = "载入中…"
+    preview_loading: str = "正在载入短语书，载入后马上显示结果（已输入的不会丢）"
     loading: str = "正在载入短语书…（可以先输入，载入后就搜索）"
     load_crashed: str = "无法载入短语书：{reason}"
     shops_kept: str = "{where} 有错误，仍在用上次的店铺设置（{shop}）：{error}"
@@ -265,7 +268,12 @@ class Strings(_Texts):
     editor_tip_down: str = "在书中下移"
     editor_key_move: str = "移到…"
     editor_tip_move: str = "移到另一本书"
-    editor_key_shops: str = "店铺"
+    editor_key_shops: str = "店铺资料"
+    editor_key_next_field: str = "下一项"
+    editor_key_previous_field: str = "上一项"
+    editor_key_open_reply: str = "打开回复（在目录中）"
+    editor_key_tree_up: str = "上一条回复（在目录中）"
+    editor_key_tree_down: str = "下一条回复（在目录中）"
     editor_tip_shops: str = "编辑 shops.toml 里的店铺信息"
     editor_key_new_book: str = "新书"
     editor_tip_new_book: str = "新建一本短语书"
@@ -447,6 +455,8 @@ ENGLISH = Strings(
     quit_how_title="Quit?",
     # --- state ---
     load_failed_in="{files}: {count} loading errors; what they affect was not loaded (F2)",
+    shop_loading="loading…",
+    preview_loading="Loading the phrasebooks; results appear as soon as they are in (what you typed is kept)",
     loading="Loading the phrasebooks… (type away: it is searched once they are in)",
     load_crashed="Cannot load the phrasebooks: {reason}",
     shops_kept="{where} has an error; still using the last good shops ({shop}): {error}",
@@ -508,7 +518,12 @@ ENGLISH = Strings(
     editor_tip_down="Move down within the book",
     editor_key_move="Move to…",
     editor_tip_move="Move to another book",
-    editor_key_shops="Shops",
+    editor_key_shops="Shop info",
+    editor_key_next_field="Next field",
+    editor_key_previous_field="Previous field",
+    editor_key_open_reply="Open the reply (in the tree)",
+    editor_key_tree_up="Previous reply (in the tree)",
+    editor_key_tree_down="Next reply (in the tree)",
     editor_tip_shops="Edit the shops in shops.toml",
     editor_key_new_book="New book",
     editor_tip_new_book="Create a new phrasebook",
@@ -670,3 +685,27 @@ MERGE_ENGLISH = MergeStrings(
 )
 
 TM: MergeStrings = MERGE_ENGLISH if T is ENGLISH else MergeStrings()
+
+
+_WEEKDAYS_EN = {
+    "周一": "Mon",
+    "周二": "Tue",
+    "周三": "Wed",
+    "周四": "Thu",
+    "周五": "Fri",
+    "周六": "Sat",
+    "周日": "Sun",
+}
+_NEAR_DAYS_EN = {"今天": "today", "明天": "tomorrow", "后天": "the day after tomorrow"}
+
+
+def ship_words(text: str) -> str:
+    """The calendar's day words (今天, 明天, 周一（11月30日）: the core words them in Chinese, as
+    replies use them) in the UI's language, for the status line."""
+    if T is not ENGLISH:
+        return text
+    for chinese, english in {**_NEAR_DAYS_EN, **_WEEKDAYS_EN}.items():
+        text = text.replace(chinese, english)
+    text = re.sub(r"(\d+)月(\d+)日", r"\1/\2", text)
+    return text.replace("（", " (").replace("）", ")")
+

@@ -17,6 +17,8 @@ from quickreply import Library, Stage, load
 from quickreply.locations import bundled_phrasebooks, state_file
 from quickreply.remembered import remember_shop, remembered_shop
 from quickreply.tui.app import QuickReplyApp
+from quickreply.tui.strings import T
+from quickreply.tui.widgets.preview import Preview
 from quickreply.tui.widgets.status_bar import StatusBar
 from tests.conftest import FROZEN_NOW
 from tests.tui.conftest import AppFactory, RecordingClipboard
@@ -220,6 +222,9 @@ async def test_typing_before_the_books_arrive_is_searched_when_they_do(clipboard
         await pilot.press(*"fp")
         assert app.loading and app.main.results.hits == []
         assert "正在载入" in banner(app)
+        # Not "no reply found" and "no shop set": nothing is loaded yet (new-user trial).
+        assert str(app.main.query_one(Preview).visual) == T.preview_loading
+        assert T.shop_loading in status(app) and T.no_shop not in status(app)
         await pilot.press("f3")  # no editor over books not loaded yet: it could save them empty
         assert app.screen is app.main
         gate.set()

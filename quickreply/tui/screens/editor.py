@@ -95,13 +95,38 @@ class EditorScreen(Screen[None]):
     """The app hides F3 编辑 from the footer here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", show=False, priority=True, id="editor.focus-next"),
-        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="editor.focus-previous"),
-        Binding("enter", "open_reply", show=False, priority=True, id="editor.open-reply"),
+        Binding(
+            "tab",
+            "app.focus_next",
+            T.editor_key_next_field,
+            show=False,
+            priority=True,
+            id="editor.focus-next",
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            T.editor_key_previous_field,
+            show=False,
+            priority=True,
+            id="editor.focus-previous",
+        ),
+        Binding(
+            "enter", "open_reply", T.editor_key_open_reply, show=False, priority=True, id="editor.open-reply"
+        ),
         # The tree's cursor moves as the key is read too, so an Enter right behind a ↓ opens
         # the reply ↓ reached, not the one before it.
-        Binding("up", "tree_cursor('up')", show=False, priority=True, id="editor.tree-up"),
-        Binding("down", "tree_cursor('down')", show=False, priority=True, id="editor.tree-down"),
+        Binding(
+            "up", "tree_cursor('up')", T.editor_key_tree_up, show=False, priority=True, id="editor.tree-up"
+        ),
+        Binding(
+            "down",
+            "tree_cursor('down')",
+            T.editor_key_tree_down,
+            show=False,
+            priority=True,
+            id="editor.tree-down",
+        ),
         Binding(
             "ctrl+s",
             "save_book",

@@ -239,6 +239,7 @@ class SearchScreen(Screen[None]):
             self.quick.clock(),
             watching=self.quick.clipboard_watching,
             from_clipboard=self.clipboard_query is not None,
+            loading=self.quick.loading,
         )
 
     def run_search(self, keep: str | None = None) -> None:
@@ -255,7 +256,10 @@ class SearchScreen(Screen[None]):
         preview = self.query_one(Preview)
         variant = self.query_one("#variant", Label)
         if hit is None:
-            preview.show(Content(T.no_results if self.box.value.strip() else T.preview_empty))
+            if self.quick.loading:  # nothing found yet because nothing is loaded yet
+                preview.show(Content(T.preview_loading))
+            else:
+                preview.show(Content(T.no_results if self.box.value.strip() else T.preview_empty))
             variant.update("", layout=False)
             return
         phrase = hit.phrase

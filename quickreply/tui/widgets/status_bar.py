@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from ...calendar import outlook
 from ...model import Shop
-from ..strings import T
+from ..strings import T, ship_words
 
 
 def cutoff_note(shop: Shop | None, now: dt.datetime) -> str:
@@ -20,14 +20,14 @@ def cutoff_note(shop: Shop | None, now: dt.datetime) -> str:
     today = outlook(shop.calendar, now)
     if today.kind == "closed":
         note = (T.ship_closed if today.ship else T.ship_closed_open).format(
-            reason=today.reason, until=today.until, ship=today.ship
+            reason=today.reason, until=ship_words(today.until), ship=ship_words(today.ship)
         )
     elif today.kind == "today":
         note = T.ship_today.format(cutoff=today.cutoff)
     elif today.kind == "past":
-        note = T.ship_past.format(cutoff=today.cutoff, ship=today.ship)
+        note = T.ship_past.format(cutoff=today.cutoff, ship=ship_words(today.ship))
     elif today.kind == "no-ship":
-        note = T.ship_not_today.format(ship=today.ship)
+        note = T.ship_not_today.format(ship=ship_words(today.ship))
     elif today.kind == "broken":
         note = T.ship_calendar_broken
     else:
@@ -44,9 +44,11 @@ class StatusBar(Static):
         *,
         watching: bool = False,
         from_clipboard: bool = False,
+        loading: bool = False,
     ) -> None:
-        """``watching``: the clipboard watch is on; ``from_clipboard``: the query came from it."""
-        name = shop.name if shop else T.no_shop
+        """``watching``: the clipboard watch is on; ``from_clipboard``: the query came from it;
+        ``loading``: the books (and shops.toml) are still loading — no shop is "not set" yet."""
+        name = shop.name if shop else (T.shop_loading if loading else T.no_shop)
         watch: list[str | tuple[str, str]] = []
         if watching:
             watch = ["  ", (T.clipboard_watching, "bold $accent")]
@@ -60,7 +62,7 @@ class StatusBar(Static):
                 "  ",
                 (now.strftime("%H:%M"), "bold"),
                 " · ",
-                cutoff_note(shop, now),
+                "" if loading and shop is None else cutoff_note(shop, now),
                 *watch,
             )
         )
