@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import io
 import os
 import sqlite3
@@ -232,6 +233,10 @@ class QuickReplyApp(App[None]):
 
     def _books_ready(self) -> None:
         """What waits for the books: their problems told, the learned answers, the editor."""
+        # The books live as long as the app: out of the collector's sight, so a full collection
+        # while the agent types does not walk 100k replies' objects (a pause of tens of ms).
+        # Reloaded books stay in view (garbage they leave in cycles must stay collectable).
+        gc.freeze()
         self._announce_problems()
         self._load_learned()
         self.call_after_refresh(self._bench_moment, "books")
