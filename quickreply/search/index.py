@@ -535,7 +535,8 @@ class SearchIndex:
     ) -> None:
         """``_score_subject(find_each / search_each)`` over every phrase, fused into one loop:
         at 100k replies the first letters typed match thousands of phrases each, and the
-        generators and calls per match cost more than the C scan itself. ``owners`` maps a
+        generators per match cost more than the C scan itself (one call to ``take`` per match,
+        at most MATCHES_PER_TIER, is cheap). ``owners`` maps a
         spelled offset to its subject character (the pinyin strings)."""
         text = joined.text
         starts = joined.starts
@@ -547,37 +548,32 @@ class SearchIndex:
         reasons = scores.reason
         get = best.get
         literal = isinstance(needle, str)
+
+        def take(index: int, local: int, local_end: int) -> None:
+            """One match of the subject at [local, local_end): recorded, scored, kept if best."""
+            record((index, local, local_end))
+            length = lengths[index]
+            if local >= length:
+                score, why = tag, "tag"
+            else:
+                coverage = min(1.0, (local_end - local) / length)
+                score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
+            if score > get(index, -1.0):
+                best[index] = score
+                reasons[index] = why
+
         if at_start and isinstance(needle, str) and len(needle) == 1 and joined is not self._initials:
             # One character at the start: the phrases starting with it, listed at build time
             # (the match is the first character of the subject, or of its first syllable).
             table = self._first_chars[joined is self._pinyin]
             for index in islice(table.get(needle, ()), MATCHES_PER_TIER):
-                record((index, 0, 1))
-                length = lengths[index]
-                if length <= 0:
-                    score, why = tag, "tag"
-                else:
-                    coverage = min(1.0, 1 / length)
-                    score, why = base + 100 * coverage + 20, reason
-                if score > get(index, -1.0):
-                    best[index] = score
-                    reasons[index] = why
+                take(index, 0, 1)
             return
         if isinstance(needle, str) and joined is self._subjects and _is_latin(needle):
             for index, local in self._latin_subjects.first_each(
                 needle, at_start=at_start, cap=MATCHES_PER_TIER
             ):
-                local_end = local + len(needle)
-                record((index, local, local_end))
-                length = lengths[index]
-                if local >= length:
-                    score, why = tag, "tag"
-                else:
-                    coverage = min(1.0, (local_end - local) / length)
-                    score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
-                if score > get(index, -1.0):
-                    best[index] = score
-                    reasons[index] = why
+                take(index, local, local + len(needle))
             return
         if isinstance(needle, str) and not at_start:
             self._scan_literal(joined, scores, needle, base, reason, tag, accept, owners)
@@ -615,16 +611,7 @@ class SearchIndex:
             if owners is not None:
                 owner = owners[index]
                 local, local_end = owner[local], owner[local_end - 1] + 1
-            record((index, local, local_end))
-            length = lengths[index]
-            if local >= length:
-                score, why = tag, "tag"
-            else:
-                coverage = min(1.0, (local_end - local) / length)
-                score, why = base + 100 * coverage + (20 if local == 0 else 0), reason
-            if score > get(index, -1.0):
-                best[index] = score
-                reasons[index] = why
+            take(index, local, local_end)
             found += 1
             if found >= MATCHES_PER_TIER:
                 return
