@@ -7,7 +7,6 @@ Clock frozen (tests.conftest.FROZEN_NOW), no usage record, no clipboard.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -53,12 +52,6 @@ def themed(theme: str, *keys: str, then: Callable[[object], Awaitable[None]] | N
 
     return run_before
 
-
-@pytest.fixture
-def books_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "copy"
-    shutil.copytree(bundled_phrasebooks(), target)
-    return target
 
 
 def broken_books(tmp_path: Path) -> Path:
