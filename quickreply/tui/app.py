@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import io
 import os
 import sqlite3
@@ -233,10 +232,6 @@ class QuickReplyApp(App[None]):
 
     def _books_ready(self) -> None:
         """What waits for the books: their problems told, the learned answers, the editor."""
-        # The books live as long as the app: out of the collector's sight, so a full collection
-        # while the agent types does not walk 100k replies' objects (a pause of tens of ms).
-        # Reloaded books stay in view (garbage they leave in cycles must stay collectable).
-        gc.freeze()
         self._announce_problems()
         self._load_learned()
         self.call_after_refresh(self._bench_moment, "books")
@@ -417,7 +412,7 @@ class QuickReplyApp(App[None]):
         if kept:
             library.shops = self.library.shops
         name = self.shop.name if self.shop else None
-        shop = next((shop for shop in library.shops if shop.name == name), None) or library.shop()
+        shop = shop_named(library, name)
         self._use_library(library, checks, shop, problems, kept=kept)
         if any(problem.severity is Severity.ERROR for problem in library.problems):
             self._announce_problems()  # instead of 短语书已更新: says which file failed
@@ -743,8 +738,12 @@ def choose_shop(library: Library, name: str | None) -> Shop | None:
     when it still exists, else the first one."""
     if name is not None:
         return library.shop(name)
-    remembered = remembered_shop()
-    return next((shop for shop in library.shops if shop.name == remembered), None) or library.shop()
+    return shop_named(library, remembered_shop())
+
+
+def shop_named(library: Library, name: str | None) -> Shop | None:
+    """The shop called ``name`` when the library has it, else the first (or None)."""
+    return next((shop for shop in library.shops if shop.name == name), None) or library.shop()
 
 
 def shop_errors(library: Library) -> list[Problem]:
